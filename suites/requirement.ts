@@ -1,0 +1,44 @@
+// The shape of one requirement of CONTRACT.md section 3: its metadata, declared once
+// as data (reports, docs, SARIF rules are generated from it), and its check.
+import type { SuiteContext } from "./context.ts";
+
+export type Level = "MUST" | "SHOULD";
+export type Family = "AUTHN" | "AUTHZ" | "INPUT" | "TLS" | "CACHE" | "ERR" | "MODEL";
+
+export interface References {
+  owasp: string[];
+  cwe: number[];
+  asvs4: string[];
+  asvs5: string[];
+}
+
+export interface RequirementMeta {
+  /** e.g. "AUTHZ-01": the contract's ID, verbatim. */
+  id: string;
+  level: Level;
+  family: Family;
+  /** Short name that says what is checked. */
+  title: string;
+  /** The requirement sentence from CONTRACT.md, quoted. */
+  sentence: string;
+  references: References;
+  /** One-line hint on how to fix a target that fails it. */
+  remediation: string;
+}
+
+/** What a check needs from the target; a check whose precondition fails is skipped. */
+export type Precondition = "plaintext-port" | "container";
+
+export interface Requirement {
+  meta: RequirementMeta;
+  /** Requirements whose positive control must hold first (AUTHN-01, AUTHZ-05, INPUT-04). */
+  dependsOn?: string[];
+  preconditions?: Precondition[];
+  /**
+   * Checks that read every recorded exchange instead of sending their own requests
+   * (ERR-01, ERR-02, CACHE-01, TLS-05) run last, over the whole run's transcript.
+   */
+  crossCutting?: boolean;
+  /** Throws RequirementFailure (or Inconclusive); returns normally when it holds. */
+  check(ctx: SuiteContext): Promise<void>;
+}
