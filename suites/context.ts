@@ -41,8 +41,12 @@ export interface SuiteContext {
   snapshot(): Promise<Snapshot>;
   /** Throw a RequirementFailure naming each differing field if the snapshots differ. */
   expectUnchanged(before: Snapshot, after: Snapshot, what: string): void;
-  /** Put every record back to its seeded values (through owners), so cases stay independent. */
+  /**
+   * Put every record back to its seeded values (through owners; by replacing the
+   * container when a read-only field changed), so cases stay independent and shrinking
+   * replays are sound.
+   */
   restore(): Promise<void>;
-  /** Every exchange recorded so far in this target's run (cross-cutting checks). */
-  allExchanges(): readonly Exchange[];
+  /** Say that state may differ from the seeded one; the next case restores it first. */
+  markDirty(): void;
 }

@@ -1,5 +1,6 @@
 // The shape of one requirement of CONTRACT.md section 3: its metadata, declared once
 // as data (reports, docs, SARIF rules are generated from it), and its check.
+import type { Exchange } from "../harness/http/exchange.ts";
 import type { SuiteContext } from "./context.ts";
 
 export type Level = "MUST" | "SHOULD";
@@ -34,11 +35,20 @@ export interface Requirement {
   /** Requirements whose positive control must hold first (AUTHN-01, AUTHZ-05, INPUT-04). */
   dependsOn?: string[];
   preconditions?: Precondition[];
-  /**
-   * Checks that read every recorded exchange instead of sending their own requests
-   * (ERR-01, ERR-02, CACHE-01, TLS-05) run last, over the whole run's transcript.
-   */
-  crossCutting?: boolean;
   /** Throws RequirementFailure (or Inconclusive); returns normally when it holds. */
-  check(ctx: SuiteContext): Promise<void>;
+  check?: (ctx: SuiteContext) => Promise<void>;
+  /**
+   * Cross-cutting requirements (ERR-01, ERR-02, CACHE-01, TLS-05) send nothing: they
+   * inspect every exchange of every other suite as it is recorded (so nothing has to be
+   * kept in memory) and fail on the first violation. Returns undefined when the exchange
+   * is fine or out of scope; `inScope` says whether it was judged at all, so that a run
+   * with nothing in scope is inconclusive rather than vacuously passed.
+   */
+  inspect?: (exchange: Exchange) => { inScope: boolean; violation?: Violation };
+}
+
+export interface Violation {
+  title: string;
+  expected: string;
+  actual: string;
 }

@@ -18,6 +18,13 @@ export interface Reproduction {
   command: string;
   /** curl commands for the failing exchanges; credentials come from env vars named there. */
   curl: string[];
+  /**
+   * Where the passwords those variables must hold come from, one entry per identity,
+   * never a password; reports print them after "Credentials: from ", e.g.
+   * "users.json of the run, for alice-x1 (set BAIP_USER_ALICE_X1 and BAIP_PASS_ALICE_X1)".
+   * Optional: without it, reports name the sources the transcript's redaction labels give.
+   */
+  credentials?: string[];
 }
 
 export interface RequirementResult {

@@ -30,6 +30,8 @@ export interface RequestSpec {
   transport?: Transport;
   /** Defaults to the target's per-request timeout. */
   timeoutMs?: number;
+  /** The requirement issuing the request; copied to `Exchange.requirement`. */
+  requirement?: string;
 }
 
 export interface RecordedRequest {
@@ -41,6 +43,14 @@ export interface RecordedRequest {
   /** Body as text (truncated for reports), if any. */
   body?: string;
   bodyBytes?: number;
+  /** True when `body` holds only the first part of the body sent. */
+  bodyTruncated?: boolean;
+  /**
+   * How the `authorization` header was made, if one was sent: `basic` from `auth`
+   * (RFC 7617 credentials), `raw` from `rawAuthorization`. `label` repeats the header's
+   * recorded value, so reproductions can map it back to an environment variable.
+   */
+  authorization?: { kind: "basic" | "raw"; label: string };
 }
 
 export interface RecordedResponse {
@@ -55,6 +65,11 @@ export interface Exchange {
   seq: number;
   /** The requirement that issued it (for cross-cutting checks and transcripts). */
   requirement?: string;
+  /**
+   * Set by the suite when the request carried an identity's real credentials
+   * (CACHE-01 judges only responses to authenticated requests).
+   */
+  authenticatedAs?: string;
   request: RecordedRequest;
   response?: RecordedResponse;
   /** Transport-level failure: refused, reset, timeout, TLS alert. */

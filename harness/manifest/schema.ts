@@ -19,7 +19,10 @@ const port = z.number().int().min(1).max(65535);
 const listedIdentity = z
   .object({
     username: z.string().regex(USERNAME_PATTERN, "a user name matching ^[a-z][a-z0-9_-]{2,31}$"),
-    password: z.string().regex(PASSWORD_PATTERN, "a non-empty password without control characters").optional(),
+    password: z
+      .string()
+      .regex(PASSWORD_PATTERN, "a non-empty password without control characters")
+      .optional(),
     passwordEnv: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name")
@@ -78,18 +81,47 @@ const resource = z
       .min(1, "at least one read endpoint (the harness reads state back through it)"),
     /** Read used to snapshot state; must be readable by the owner. Index into `reads`. */
     snapshotRead: z.number().int().min(0).default(0),
-    replace: endpoint.extend({ who: audience.default("owner-or-privileged") }).strict().optional(),
-    merge: endpoint.extend({ who: audience.default("owner-or-privileged") }).strict().optional(),
+    replace: endpoint
+      .extend({ who: audience.default("owner-or-privileged") })
+      .strict()
+      .optional(),
+    merge: endpoint
+      .extend({ who: audience.default("owner-or-privileged") })
+      .strict()
+      .optional(),
     /** Contract field name -> { name in the target's JSON, value rules }. */
-    writable: z.record(z.string(), z.object({ as: z.string().optional(), kind: fieldKind }).strict()),
+    writable: z.record(
+      z.string(),
+      z.object({ as: z.string().optional(), kind: fieldKind }).strict(),
+    ),
     /** Contract field name -> name in the target's JSON. */
     readOnly: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 
 const boot = z.union([
-  z.object({ dockerfile: z.string().min(1) }).strict(),
-  z.object({ image: z.string().min(1).refine((s) => !s.endsWith(":latest") && s.includes(":"), "an image with a pinned tag (not :latest)") }).strict(),
+  z
+    .object({
+      /** The Dockerfile, or the folder holding it, relative to the manifest. */
+      dockerfile: z.string().min(1),
+      /**
+       * Build context relative to the manifest (default: the Dockerfile's folder). The
+       * corpus uses `..` so that broken targets copy the reference instead of forking it.
+       */
+      context: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      image: z
+        .string()
+        .min(1)
+        .refine(
+          (s) => !s.endsWith(":latest") && s.includes(":"),
+          "an image with a pinned tag (not :latest)",
+        ),
+    })
+    .strict(),
   z.object({ url: z.string().url().startsWith("https://", "an https:// URL") }).strict(),
 ]);
 
@@ -102,7 +134,12 @@ export const manifestSchema = z
     /** Container TLS port (always 8443 for container targets, per CONTRACT.md 2). */
     tlsPort: port.default(8443),
     /** Plaintext listener: a container port, or a URL for URL targets. Absent: none. */
-    plaintext: z.union([z.object({ port }).strict(), z.object({ url: z.string().url().startsWith("http://") }).strict()]).optional(),
+    plaintext: z
+      .union([
+        z.object({ port }).strict(),
+        z.object({ url: z.string().url().startsWith("http://") }).strict(),
+      ])
+      .optional(),
     identities: identities.default({ generate: { users: 3, admins: 1 } }),
     privilegedRoles: z.array(z.string().min(1)).min(1).default(["admin"]),
     resources: z.array(resource).min(1),

@@ -1,0 +1,249 @@
+// `conformance run | replay | list`. Exit codes: 0 every target CONFORMANT, 1 a target
+// NON-CONFORMANT, 2 INCONCLUSIVE, interrupted, or bad input (one line naming cause and fix).
+import { readFile } from "node:fs/promises";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { ensureEngine } from "../harness/engine/ensureEngine.ts";
+import { ensureBaseImage } from "../harness/images/baseImage.ts";
+import { loadManifest } from "../harness/manifest/load.ts";
+import { configureSignalCleanup, removeLabelledContainers } from "../harness/target/cleanup.ts";
+import { writeReports } from "../reports/writeReports.ts";
+import { CATALOGUE, selectRequirements } from "../suites/catalogue.ts";
+import type { RunResult } from "../suites/result.ts";
+import { DEFAULT_NUM_RUNS, newSeed, runConformance } from "../suites/runner/runConformance.ts";
+
+const FORMATS = ["json", "junit", "sarif", "html", "md"] as const;
+type Format = (typeof FORMATS)[number];
+
+export class UsageError extends Error {}
+
+function int(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} takes a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function list(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
+function shard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || index < 1 || count < 1 || index > count)
+    throw new InvalidArgumentError("--shard takes i/n with 1 <= i <= n, e.g. 2/4");
+  return { index, count };
+}
+
+function formats(value: string): Format[] {
+  const asked = value.split(",").map((s) => s.trim());
+  const bad = asked.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (bad.length)
+    throw new InvalidArgumentError(
+      `unknown report format ${bad.join(", ")} (choose from ${FORMATS.join(", ")})`,
+    );
+  return asked as Format[];
+}
+
+export function exitCodeOf(run: RunResult): number {
+  if (run.interrupted) return 2;
+  if (run.targets.some((t) => t.verdict === "NON-CONFORMANT")) return 1;
+  if (run.targets.some((t) => t.verdict === "INCONCLUSIVE")) return 2;
+  return 0;
+}
+
+interface RunFlags {
+  runs: number;
+  seed?: number;
+  only?: string[];
+  skip?: string[];
+  format: Format[];
+  out: string;
+  shard?: { index: number; count: number };
+  parallel: number;
+  path?: string;
+  targetTimeout?: number;
+  quiet?: boolean;
+}
+
+async function run(targets: string[], flags: RunFlags): Promise<number> {
+  selectRequirements(flags.only, flags.skip); // bad IDs are bad input: fail before booting
+  const manifests = await Promise.all(targets.map((t) => loadManifest(t)));
+  if (manifests.some((m) => !("url" in m.manifest.boot))) {
+    await ensureEngine();
+    await ensureBaseImage();
+  }
+  // The CLI handles signals itself: interrupt, then write a partial report.
+  configureSignalCleanup("cleanup-only");
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      // Second signal: the user insists. Remove what we started and go.
+      void removeLabelledContainers().finally(() => process.exit(2));
+      return;
+    }
+    process.stderr.write(
+      `\n${signal}: stopping targets and writing a partial report (again to force)\n`,
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const seed = flags.seed ?? newSeed();
+  const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+  log?.(
+    `BAIP/1 conformance: ${targets.length} target(s), ${flags.runs} runs per property, seed ${seed}`,
+  );
+  try {
+    const result = await runConformance({
+      targets,
+      numRuns: flags.runs,
+      seed,
+      only: flags.only,
+      skip: flags.skip,
+      path: flags.path,
+      parallel: flags.parallel,
+      shard: flags.shard,
+      targetTimeoutMs: flags.targetTimeout ? flags.targetTimeout * 1000 : undefined,
+      signal: controller.signal,
+      log,
+    });
+    const written = await writeReports(result, flags.out, flags.format, {
+      sarif: { catalogue: CATALOGUE.map((r) => r.meta) },
+    });
+    for (const t of result.targets) {
+      const failed = t.requirements.filter((r) => r.status === "failed");
+      const must = failed.filter((r) => r.meta.level === "MUST").map((r) => r.id);
+      const should = failed.filter((r) => r.meta.level === "SHOULD").map((r) => r.id);
+      process.stdout.write(
+        `${t.verdict.padEnd(14)} ${t.name}${must.length ? `  MUST failed: ${must.join(", ")}` : ""}${should.length ? `  SHOULD warnings: ${should.join(", ")}` : ""}${t.error ? `  (${t.error.split("\n")[0]})` : ""}\n`,
+      );
+    }
+    process.stdout.write(`reports: ${Object.values(written).join(", ")}\n`);
+    return exitCodeOf(result);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function replay(
+  report: string,
+  opts: { target?: string; requirement: string; out: string },
+): Promise<number> {
+  let parsed: RunResult;
+  try {
+    parsed = JSON.parse(await readFile(report, "utf8")) as RunResult;
+  } catch (error) {
+    throw new UsageError(
+      `${report}: cannot read a JSON report (${(error as Error).message}); pass the conformance.json a run wrote`,
+    );
+  }
+  const target = parsed.targets.find((t) => !opts.target || t.name === opts.target);
+  const entry = target?.requirements.find((r) => r.id === opts.requirement.toUpperCase());
+  if (!target || !entry)
+    throw new UsageError(
+      `${report}: no result for ${opts.target ?? "any target"} / ${opts.requirement}`,
+    );
+  if (!entry.failure)
+    throw new UsageError(
+      `${report}: ${target.name} ${entry.id} did not fail (${entry.status}); nothing to replay`,
+    );
+  return run([target.source], {
+    runs: parsed.config.numRuns,
+    seed: parsed.config.seed,
+    only: [entry.id],
+    path: entry.failure.reproduction.path,
+    format: ["json"],
+    out: opts.out,
+    parallel: 1,
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("conformance")
+    .description("Property-based conformance suite for HTTP Basic Auth services (BAIP/1)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code = 0;
+  program
+    .command("run")
+    .description("run the suite against target folders (target.yaml), images or URL targets")
+    .argument("<targets...>", "target folders or target.yaml files")
+    .option(
+      "-n, --runs <n>",
+      "generated cases per property",
+      int("--runs", 1, 10_000),
+      DEFAULT_NUM_RUNS,
+    )
+    .option(
+      "-s, --seed <n>",
+      "seed (replays a run with the same identities and cases)",
+      int("--seed", -(2 ** 31), 2 ** 31 - 1),
+    )
+    .option("--only <ids>", "run only these requirement IDs (comma-separated)", list)
+    .option("--skip <ids>", "skip these requirement IDs", list)
+    .option("-f, --format <list>", `report formats: ${FORMATS.join(",")}`, formats, [...FORMATS])
+    .option("-o, --out <dir>", "report folder", "conformance-reports")
+    .option("--shard <i/n>", "run shard i of n (targets split round-robin)", shard)
+    .option("-p, --parallel <n>", "targets booted and run at once", int("--parallel", 1, 32), 2)
+    .option("--path <path>", "replay one fast-check path (with --only and --seed)")
+    .option(
+      "--target-timeout <s>",
+      "bound on one target's run in seconds",
+      int("--target-timeout", 1, 86_400),
+      600,
+    )
+    .option("-q, --quiet", "no progress lines")
+    .action(async (targets: string[], flags: RunFlags) => {
+      code = await run(targets, flags);
+    });
+  program
+    .command("replay")
+    .description("re-run one failure from a JSON report")
+    .argument("<report>", "conformance.json of an earlier run")
+    .requiredOption("-r, --requirement <id>", "requirement ID of the failure")
+    .option("-t, --target <name>", "target name (default: the first with that failure)")
+    .option("-o, --out <dir>", "report folder", "conformance-reports/replay")
+    .action(async (report: string, opts: { target?: string; requirement: string; out: string }) => {
+      code = await replay(report, opts);
+    });
+  program
+    .command("list")
+    .description("print the requirement catalogue")
+    .option("--json", "as JSON")
+    .action((opts: { json?: boolean }) => {
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify(
+            CATALOGUE.map((r) => r.meta),
+            null,
+            2,
+          )}\n`,
+        );
+      else
+        for (const r of CATALOGUE)
+          process.stdout.write(
+            `${r.meta.id.padEnd(9)} ${r.meta.level.padEnd(7)} ${r.meta.title}\n`,
+          );
+    });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`conformance: ${message.split("\n")[0]}\n`);
+    return 2;
+  }
+}

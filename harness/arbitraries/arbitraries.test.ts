@@ -1,0 +1,371 @@
+// Shared laws for every arbitrary of harness/arbitraries (as fast-check tests its own):
+// the same seed gives the same values; every value satisfies the rule the arbitrary
+// claims, checked by an independent predicate written from CONTRACT.md / the RFC; and
+// one fixed-seed snapshot guards against drift.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Identity } from "../identity/identity.ts";
+import { USERNAME_PATTERN } from "../manifest/schema.ts";
+import { identities, sampleIdentities } from "./identities.ts";
+import { identityOverrideHeaders } from "./identityOverrideHeaders.ts";
+import { identityOverrideQuery } from "./identityOverrideQuery.ts";
+import { invalidDisplayNames } from "./invalidDisplayNames.ts";
+import { invalidEmails } from "./invalidEmails.ts";
+import { malformedAuthorizationHeaders } from "./malformedAuthorizationHeaders.ts";
+import { nonJsonContentTypes } from "./nonJsonContentTypes.ts";
+import { nonObjectBodies } from "./nonObjectBodies.ts";
+import { oversizedJsonBodies } from "./oversizedJsonBodies.ts";
+import { pathVariants } from "./pathVariants.ts";
+import { unknownKeys } from "./unknownKeys.ts";
+import { unknownUsernames } from "./unknownUsernames.ts";
+import { usernameVariants } from "./usernameVariants.ts";
+import { validDisplayNames } from "./validDisplayNames.ts";
+import { validEmails } from "./validEmails.ts";
+import { wrongPasswords } from "./wrongPasswords.ts";
+import { wrongTypeValues } from "./wrongTypeValues.ts";
+
+// ---- Independent predicates, written from the contract's sentences ----
+
+/** CONTRACT.md 1: the email grammar every target must accept. */
+function isContractEmail(s: string): boolean {
+  const at = s.indexOf("@");
+  if (at < 0 || s.length > 254) return false;
+  const local = s.slice(0, at);
+  const labels = s.slice(at + 1).split(".");
+  return (
+    local.length >= 1 &&
+    local.length <= 64 &&
+    /^[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*$/.test(local) &&
+    labels.length >= 2 &&
+    labels.every((l) => l.length <= 63 && /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/.test(l)) &&
+    /^[A-Za-z]{2,63}$/.test(labels.at(-1)!)
+  );
+}
+
+/** CONTRACT.md 1: the strings a target must reject as an email. */
+function mustRejectEmail(s: string): boolean {
+  const ats = s.split("@").length - 1;
+  const [local, domain] = s.split("@");
+  return (
+    ats === 0 ||
+    ats > 1 ||
+    /[\s\p{Cc}\p{White_Space}]/u.test(s) ||
+    local === "" ||
+    domain === "" ||
+    s.length > 254
+  );
+}
+
+const codePoints = (s: string) => [...s].length;
+const hasLoneSurrogate = (s: string) => /\p{Surrogate}/u.test(s);
+
+function isValidDisplayName(s: string): boolean {
+  const n = codePoints(s);
+  return n >= 1 && n <= 64 && !/\p{Cc}/u.test(s) && !hasLoneSurrogate(s);
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
+
+/** RFC 7617 well-formed Basic credentials with a non-empty user-id, of ordinary size. */
+function isWellFormedBasic(value: Buffer | string): boolean {
+  if (typeof value !== "string") return false;
+  const m = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!m || value.length > 8192) return false;
+  const bytes = Buffer.from(m[1]!, "base64");
+  if (bytes.toString("base64") !== m[1]) return false;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return false;
+  }
+  return text.indexOf(":") > 0;
+}
+
+/** A lenient router's idea of a path: decoded, case-folded, dot segments resolved. */
+function routerNormalise(p: string): string {
+  const [path, query = ""] = p.split(/\?(.*)/s);
+  const decoded = decodeURIComponent(path!)
+    .split("/")
+    .map((seg) => seg.replace(/;.*$/, ""))
+    .filter((seg) => seg !== "" && seg !== ".");
+  const out: string[] = [];
+  for (const seg of decoded) {
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return `/${out.join("/")}?${decodeURIComponent(query)}`.toLowerCase();
+}
+
+function checkIdentities(ids: Identity[], users: number, admins: number): void {
+  expect(ids.filter((i) => i.role === "user")).toHaveLength(users);
+  expect(ids.filter((i) => i.role === "admin")).toHaveLength(admins);
+  expect(new Set(ids.map((i) => i.username)).size).toBe(ids.length);
+  for (const i of ids) {
+    expect(i.username).toMatch(USERNAME_PATTERN);
+    expect(i.password.length).toBeGreaterThan(0);
+    expect(i.password).not.toMatch(/\p{Cc}/u);
+    expect(isContractEmail(i.email)).toBe(true);
+    expect(isValidDisplayName(i.display_name)).toBe(true);
+    expect(i.passwordSource).toBe(`users.json of the run (identity ${i.username})`);
+  }
+  expect(ids.some((i) => i.password.includes(":"))).toBe(true);
+  expect(ids.some((i) => i.password.includes(" "))).toBe(true);
+  expect(ids.some((i) => /[^\x00-\x7f]/.test(i.password))).toBe(true);
+}
+
+// ---- The table: every arbitrary, with inputs drawn where it takes some ----
+
+const username = fc.stringMatching(USERNAME_PATTERN);
+const realPassword = fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 });
+
+interface Law {
+  name: string;
+  arb: () => fc.Arbitrary<unknown>;
+  /** Throws (expect) or returns false when a value breaks the arbitrary's rule. */
+  valid: (value: never) => boolean | undefined;
+  numRuns?: number;
+}
+
+const law = <T>(
+  name: string,
+  arb: () => fc.Arbitrary<T>,
+  valid: (v: T) => boolean | undefined,
+  numRuns?: number,
+): Law => ({
+  name,
+  arb,
+  valid: valid as (v: never) => boolean | undefined,
+  ...(numRuns ? { numRuns } : {}),
+});
+
+const LAWS: Law[] = [
+  law(
+    "identities",
+    () =>
+      fc
+        .record({ users: fc.integer({ min: 2, max: 6 }), admins: fc.integer({ min: 1, max: 3 }) })
+        .chain((c) => identities(c).map((ids) => ({ c, ids }))),
+    ({ c, ids }) => {
+      checkIdentities(ids, c.users, c.admins);
+      return true;
+    },
+    60,
+  ),
+  law(
+    "wrongPasswords",
+    () => realPassword.chain((real) => wrongPasswords(real).map((wrong) => ({ real, wrong }))),
+    ({ real, wrong }) =>
+      wrong !== real &&
+      wrong.normalize("NFC") !== real.normalize("NFC") &&
+      !hasLoneSurrogate(wrong),
+  ),
+  law(
+    "usernameVariants",
+    () => username.chain((real) => usernameVariants(real).map((variant) => ({ real, variant }))),
+    ({ real, variant }) =>
+      variant !== real &&
+      !USERNAME_PATTERN.test(variant) &&
+      variant.trim().toLowerCase().normalize("NFKC") !== "",
+  ),
+  law(
+    "unknownUsernames",
+    () =>
+      fc
+        .uniqueArray(username, { minLength: 1, maxLength: 5 })
+        .chain((existing) => unknownUsernames(existing).map((name) => ({ existing, name }))),
+    ({ existing, name }) => USERNAME_PATTERN.test(name) && !existing.includes(name),
+  ),
+  law(
+    "malformedAuthorizationHeaders",
+    () => malformedAuthorizationHeaders(),
+    (h) => {
+      expect(h.label).toMatch(/^[a-zA-Z0-9 -]+( \([a-z -]+\))?$/);
+      const emptyUser = typeof h.value === "string" && /^Basic (Og==|)$/.test(h.value);
+      return !isWellFormedBasic(h.value) || emptyUser;
+    },
+  ),
+  law("validEmails", () => validEmails(), isContractEmail),
+  law("invalidEmails", () => invalidEmails(), mustRejectEmail),
+  law("validDisplayNames", () => validDisplayNames(), isValidDisplayName),
+  law(
+    "invalidDisplayNames",
+    () => invalidDisplayNames(),
+    (s) => !isValidDisplayName(s) && !hasLoneSurrogate(s),
+  ),
+  law(
+    "wrongTypeValues",
+    () => wrongTypeValues(),
+    (v) => {
+      expect(JSON.parse(JSON.stringify(v))).toEqual(v);
+      return typeof v !== "string";
+    },
+  ),
+  law(
+    "unknownKeys",
+    () => unknownKeys(),
+    (k) => k !== "email" && k !== "display_name",
+  ),
+  law(
+    "unknownKeys (mapped names)",
+    () => unknownKeys({ writable: ["mail", "name"] }),
+    (k) => k !== "mail" && k !== "name",
+  ),
+  law(
+    "nonObjectBodies",
+    () => nonObjectBodies(),
+    (body) => {
+      try {
+        const v = JSON.parse(body.replace(/^\ufeff/, ""));
+        return v === null || typeof v !== "object" || Array.isArray(v);
+      } catch {
+        return true;
+      }
+    },
+  ),
+  law(
+    "nonJsonContentTypes",
+    () => nonJsonContentTypes(),
+    (t) => t === undefined || !/json/i.test(t),
+  ),
+  law(
+    "oversizedJsonBodies",
+    () =>
+      oversizedJsonBodies(fc.record({ email: validEmails(), display_name: validDisplayNames() })),
+    (b) => {
+      const text = b.data;
+      const parsed = JSON.parse(text);
+      return (
+        Buffer.byteLength(text, "utf8") >= b.bytes &&
+        b.bytes > 64 * 1024 &&
+        parsed !== null &&
+        typeof parsed === "object" &&
+        !Array.isArray(parsed)
+      );
+    },
+    20,
+  ),
+  law(
+    "identityOverrideHeaders",
+    () => username.chain((victim) => identityOverrideHeaders(victim)),
+    (h) => {
+      const entries = Object.entries(h);
+      return (
+        entries.length >= 1 &&
+        entries.length <= 4 &&
+        entries.every(([k, v]) => TOKEN.test(k) && FIELD_VALUE.test(v)) &&
+        new Set(entries.map(([k]) => k.toLowerCase())).size === entries.length
+      );
+    },
+  ),
+  law(
+    "identityOverrideQuery",
+    () => username.chain((victim) => identityOverrideQuery(victim).map((q) => ({ victim, q }))),
+    ({ q }) =>
+      Object.keys(q).length >= 1 &&
+      Object.keys(q).length <= 3 &&
+      Object.keys(q).every((k) => k !== "__proto__"),
+  ),
+  law(
+    "pathVariants",
+    () =>
+      fc
+        .tuple(
+          fc.constantFrom("/users/{id}", "/profile?username={id}", "/api/v1/tasks/{id}/"),
+          username,
+        )
+        .chain(([template, id]) =>
+          pathVariants(template, id).map((path) => ({ template, id, path })),
+        ),
+    ({ template, id, path }) => {
+      const canonical = template.replaceAll("{id}", encodeURIComponent(id));
+      return (
+        path !== canonical &&
+        path.startsWith("/") &&
+        /^[\x21-\x7e]+$/.test(path) &&
+        routerNormalise(path) === routerNormalise(canonical)
+      );
+    },
+  ),
+];
+
+// ---- The laws ----
+
+/** Small, stable text for snapshots (oversized values summarised). */
+function summarise(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return `<Buffer ${v.toString("hex")}>`;
+  if (typeof v === "string")
+    return v.length > 120 ? `<${v.length} chars: ${[...v].slice(0, 30).join("")}...>` : v;
+  if (Array.isArray(v)) return v.map(summarise);
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, summarise(x)]));
+  return v;
+}
+
+describe.each(LAWS)("$name", ({ arb, valid, numRuns }) => {
+  it("gives the same values for the same seed", () => {
+    const a = fc.sample(arb(), { seed: 1234, numRuns: 25 });
+    const b = fc.sample(arb(), { seed: 1234, numRuns: 25 });
+    expect(a).toEqual(b);
+    const c = fc.sample(arb(), { seed: 4321, numRuns: 25 });
+    expect(c).not.toEqual(a);
+  });
+
+  it("gives only values valid for its rule", () => {
+    fc.assert(
+      fc.property(arb(), (v) => valid(v as never) !== false),
+      { numRuns: numRuns ?? 300, seed: 20260101 },
+    );
+  });
+});
+
+describe("fixed-seed snapshot", () => {
+  it("has not drifted", () => {
+    const table = Object.fromEntries(
+      LAWS.map(({ name, arb }) => [name, summarise(fc.sample(arb(), { seed: 7, numRuns: 3 }))]),
+    );
+    expect(table).toMatchSnapshot();
+  });
+});
+
+describe("identities", () => {
+  it("sampleIdentities is deterministic per seed and meets the constraints", () => {
+    const a = sampleIdentities(99, { users: 2, admins: 1 });
+    expect(sampleIdentities(99, { users: 2, admins: 1 })).toEqual(a);
+    checkIdentities(a, 2, 1);
+    expect(sampleIdentities(100, { users: 2, admins: 1 })).not.toEqual(a);
+  });
+
+  it("rejects constraints the contract cannot use", () => {
+    expect(() => identities({ users: 1, admins: 1 })).toThrow(RangeError);
+    expect(() => identities({ users: 2, admins: 0 })).toThrow(RangeError);
+  });
+});
+
+describe("wrongPasswords", () => {
+  it("covers every kind AUTHN-03 names", () => {
+    const real = "Secret:pw é";
+    const seen = new Set(fc.sample(wrongPasswords(real), { seed: 5, numRuns: 400 }));
+    expect(seen.has("")).toBe(true);
+    expect([...seen].some((p) => real.startsWith(p) && p !== "")).toBe(true);
+    expect([...seen].some((p) => p.startsWith(real))).toBe(true);
+    expect(seen.has(real.toUpperCase()) || seen.has(real.toLowerCase())).toBe(true);
+  });
+});
+
+describe("invalidEmails", () => {
+  it.each([
+    "no-at",
+    "several-at",
+    "whitespace",
+    "control",
+    "empty-local",
+    "empty-domain",
+    "too-long",
+  ] as const)("rule %s alone yields values breaking it", (rule) => {
+    for (const v of fc.sample(invalidEmails({ rules: [rule] }), { seed: 3, numRuns: 50 })) {
+      expect(mustRejectEmail(v)).toBe(true);
+    }
+  });
+});

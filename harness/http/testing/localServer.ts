@@ -1,0 +1,174 @@
+// Self-contained HTTPS/HTTP servers for the client's own tests: a throwaway CA and a
+// server certificate for localhost/127.0.0.1 made with the openssl CLI, and a request
+// handler with the behaviours the tests need. Test-only; suites never import this.
+
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface TestPki {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** A CA and a server certificate it issued (EC P-256, valid one day). */
+export async function makeTestPki(): Promise<TestPki> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "baip-http-test-"));
+  try {
+    const f = (n: string) => path.join(dir, n);
+    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    await run("openssl", [
+      "req",
+      "-x509",
+      ...ec,
+      "-keyout",
+      f("ca.key"),
+      "-out",
+      f("ca.pem"),
+      "-days",
+      "1",
+      "-subj",
+      "/CN=baip-test-ca",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    await run("openssl", [
+      "req",
+      ...ec,
+      "-keyout",
+      f("server.key"),
+      "-out",
+      f("server.csr"),
+      "-subj",
+      "/CN=localhost",
+    ]);
+    await writeFile(
+      f("ext.cnf"),
+      "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    );
+    await run("openssl", [
+      "x509",
+      "-req",
+      "-in",
+      f("server.csr"),
+      "-CA",
+      f("ca.pem"),
+      "-CAkey",
+      f("ca.key"),
+      "-CAcreateserial",
+      "-out",
+      f("server.pem"),
+      "-days",
+      "1",
+      "-extfile",
+      f("ext.cnf"),
+    ]);
+    const [caPem, certPem, keyPem] = await Promise.all(
+      ["ca.pem", "server.pem", "server.key"].map((n) => readFile(f(n), "utf8")),
+    );
+    return { caPem: caPem!, certPem: certPem!, keyPem: keyPem! };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the server saw of the last request. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  /** Raw header pairs; values as the bytes received (latin1-decoded by Node). */
+  rawHeaders: string[];
+  body: string;
+}
+
+export interface TestServers {
+  httpsPort: number;
+  httpPort: number;
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+function handler(seen: SeenRequest[]) {
+  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      seen.push({ method: req.method ?? "", url: req.url ?? "", rawHeaders: req.rawHeaders, body });
+      const url = req.url ?? "/";
+      if (url.startsWith("/redirect")) {
+        res.writeHead(302, { location: "/landing" }).end("moved");
+      } else if (url.startsWith("/slow")) {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("partial"); // and never end: the body timeout must fire
+      } else if (url.startsWith("/hang")) {
+        // no response at all
+      } else if (url.startsWith("/big")) {
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        res.end(Buffer.alloc(1024 * 1024, 0x61));
+      } else if (url.startsWith("/chunked")) {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("hello ");
+        res.end("world");
+      } else if (url.startsWith("/leak")) {
+        // A careless server echoing the credentials it received.
+        const auth = req.headers.authorization ?? "";
+        const decoded = Buffer.from(auth.replace(/^Basic /, ""), "base64").toString("utf8");
+        const password = decoded.slice(decoded.indexOf(":") + 1);
+        res.writeHead(401, {
+          "content-type": "application/json",
+          "x-debug-auth": auth,
+          "www-authenticate": 'Basic realm="test"',
+        });
+        const json = JSON.stringify({ error: `bad password ${password}`, header: auth });
+        // With ?ascii, escape non-ASCII as \uXXXX like Python's json.dumps (ensure_ascii).
+        res.end(
+          url.includes("ascii")
+            ? json.replace(
+                /[^\x20-\x7e]/g,
+                (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+              )
+            : json,
+        );
+      } else {
+        res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+        res.end(JSON.stringify({ method: req.method, url, body }));
+      }
+    });
+  };
+}
+
+export async function startTestServers(pki: TestPki): Promise<TestServers> {
+  const seen: SeenRequest[] = [];
+  const tlsServer = https.createServer(
+    { key: pki.keyPem, cert: pki.certPem, insecureHTTPParser: true, maxHeaderSize: 128 * 1024 },
+    handler(seen),
+  );
+  const plainServer = http.createServer({ insecureHTTPParser: true }, handler(seen));
+  await Promise.all(
+    [tlsServer, plainServer].map(
+      (s) => new Promise<void>((resolve) => s.listen(0, "127.0.0.1", () => resolve())),
+    ),
+  );
+  return {
+    httpsPort: (tlsServer.address() as AddressInfo).port,
+    httpPort: (plainServer.address() as AddressInfo).port,
+    seen,
+    async close() {
+      for (const s of [tlsServer, plainServer]) {
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// A target someone else runs, reached by its https:// URL. The harness cannot restart it
+// nor read its logs. Trust: the PEM file named by BAIP_CA_FILE if set (a private CA), else
+// Node's bundled Mozilla root store (tls.rootCertificates), i.e. public web PKI.
+import { readFile } from "node:fs/promises";
+import { rootCertificates } from "node:tls";
+import type { Identity } from "../identity/identity.ts";
+import type { TargetManifest } from "../manifest/schema.ts";
+import { TargetBootError } from "./bootError.ts";
+import { listedIdentities, TargetConfigError } from "./listedIdentities.ts";
+import type { StartedTarget } from "./startedTarget.ts";
+import { probeHttps } from "./tlsReadiness.ts";
+
+export class UrlTarget implements StartedTarget {
+  readonly manifest: TargetManifest;
+  readonly manifestPath?: string;
+  bootMs = 0;
+  private readonly url: URL;
+
+  private constructor(
+    manifest: TargetManifest,
+    dir: string | undefined,
+    private readonly ca: string,
+    private readonly ids: readonly Identity[],
+  ) {
+    this.manifest = manifest;
+    if (dir !== undefined) this.manifestPath = dir;
+    if (!("url" in manifest.boot)) throw new Error(`target ${manifest.name} is not a URL target`);
+    this.url = new URL(manifest.boot.url);
+  }
+
+  static async start(
+    manifest: TargetManifest,
+    dir: string | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+    startedAt = Date.now(),
+    signal?: AbortSignal,
+  ): Promise<UrlTarget> {
+    const identities = listedIdentities(manifest, env);
+    if (identities === undefined) {
+      throw new TargetConfigError(
+        `target ${manifest.name}: a URL target must list its accounts (identities.list): the harness cannot create users on a service it does not run`,
+      );
+    }
+    const caFile = env.BAIP_CA_FILE;
+    let ca: string;
+    if (caFile !== undefined && caFile !== "") {
+      ca = await readFile(caFile, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw new Error(
+          `BAIP_CA_FILE=${caFile}: cannot read (${error.code ?? error.message}): point it at a PEM file`,
+        );
+      });
+    } else {
+      ca = rootCertificates.join("\n");
+    }
+    const target = new UrlTarget(manifest, dir, ca, identities);
+    const { host, port } = target.tlsEndpoint();
+    const deadline = startedAt + manifest.limits.bootTimeoutMs;
+    for (;;) {
+      signal?.throwIfAborted();
+      const probe = await probeHttps(
+        host,
+        port,
+        ca,
+        Math.min(5_000, manifest.limits.requestTimeoutMs),
+      );
+      if (probe.ok) break;
+      if (Date.now() >= deadline) {
+        throw new TargetBootError(
+          manifest.name,
+          `${target.baseUrl()} did not answer over TLS within ${manifest.limits.bootTimeoutMs} ms (${probe.problem})${caFile ? "" : "; for a private CA set BAIP_CA_FILE"}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    target.bootMs = Date.now() - startedAt;
+    return target;
+  }
+
+  /** The URL's origin and path prefix, without a trailing slash. */
+  baseUrl(): string {
+    return `${this.url.origin}${this.url.pathname.replace(/\/+$/, "")}`;
+  }
+
+  plaintextUrl(): string | undefined {
+    const plaintext = this.manifest.plaintext;
+    return plaintext !== undefined && "url" in plaintext
+      ? plaintext.url.replace(/\/+$/, "")
+      : undefined;
+  }
+
+  tlsEndpoint(): { host: string; port: number } {
+    const host = this.url.hostname.replace(/^\[(.*)\]$/, "$1");
+    return { host, port: this.url.port === "" ? 443 : Number(this.url.port) };
+  }
+
+  caPem(): string {
+    return this.ca;
+  }
+
+  identities(): readonly Identity[] {
+    return this.ids;
+  }
+
+  containerId(): string | undefined {
+    return undefined;
+  }
+
+  async isAlive(): Promise<boolean> {
+    const { host, port } = this.tlsEndpoint();
+    return (await probeHttps(host, port, this.ca, 3_000)).ok;
+  }
+
+  async logTail(): Promise<string> {
+    return "(no logs: URL target, run outside the harness)";
+  }
+
+  async reset(): Promise<void> {
+    throw new Error(
+      `target ${this.manifest.name}: reset() is impossible for a URL target (the harness does not run it): restore its accounts by hand`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    // Nothing of ours to stop.
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,513 @@
+// Realistic, deterministic sample RunResults for the report writers' tests and golden files.
+// Three targets: one CONFORMANT, one NON-CONFORMANT (a failed MUST with a full reproduction,
+// a SHOULD warning, a skipped and an inconclusive requirement), and one that did not boot.
+// Fixed timestamps, seeds and durations keep golden files stable.
+import type { Exchange } from "../harness/http/exchange.ts";
+import type { RequirementMeta } from "../suites/requirement.ts";
+import {
+  RESULT_SCHEMA_VERSION,
+  type RequirementResult,
+  type RunResult,
+  type TargetResult,
+} from "../suites/result.ts";
+
+/** Metadata of the requirements the fixtures use, quoting CONTRACT.md sections 3 and 4. */
+export const SAMPLE_META = {
+  "AUTHN-06": {
+    id: "AUTHN-06",
+    level: "SHOULD",
+    family: "AUTHN",
+    title: "Unknown user and wrong password answer alike",
+    sentence:
+      "The 401 for an unknown user and for a wrong password are indistinguishable (status, body, headers other than Date) (CWE-204).",
+    references: {
+      owasp: ["API2:2023 Broken Authentication"],
+      cwe: [204],
+      asvs4: ["2.x", "3.5.2"],
+      asvs5: ["6.x"],
+    },
+    remediation:
+      "Answer every failed login with the same 401 response, whatever the reason, and compare passwords in constant time.",
+  },
+  "AUTHZ-01": {
+    id: "AUTHZ-01",
+    level: "MUST",
+    family: "AUTHZ",
+    title: "Non-admin cannot read another user's record",
+    sentence:
+      "A non-admin reading another user's record (`/profile?username=V`, `GET /users/V`) is refused, and the response body contains none of V's field values.",
+    references: {
+      owasp: ["API1:2023 Broken Object Level Authorization"],
+      cwe: [639, 285, 862, 863],
+      asvs4: ["4.2.1", "4.1.3", "13.1.4"],
+      asvs5: ["8.2.2", "8.2.1"],
+    },
+    remediation:
+      "Compare the authenticated user with the record's owner (or check the admin role) in every handler that takes a user name from the request.",
+  },
+  "INPUT-01": {
+    id: "INPUT-01",
+    level: "MUST",
+    family: "INPUT",
+    title: "Unknown or read-only body keys are rejected atomically",
+    sentence:
+      "A body with any key outside the writable fields (for example `role`, `is_admin`, `username`, `password`, `__proto__`, `Email`, random keys) answers 400 or 422, and nothing changes: not even the writable fields sent in the same request (the update is atomic).",
+    references: {
+      owasp: ["API3:2023 Broken Object Property Level Authorization"],
+      cwe: [915, 20],
+      asvs4: ["5.1.2", "5.1.3", "13.2.2"],
+      asvs5: ["15.3.3", "8.2.3", "2.2.1"],
+    },
+    remediation:
+      "Validate request bodies against an allow-list of writable fields (e.g. a schema with additionalProperties: false) before touching the record.",
+  },
+  "INPUT-03": {
+    id: "INPUT-03",
+    level: "MUST",
+    family: "INPUT",
+    title: "Invalid field values are rejected",
+    sentence:
+      "Writable fields with a wrong type or an invalid value (section 1) answer 400 or 422; no change.",
+    references: {
+      owasp: ["API3:2023 Broken Object Property Level Authorization"],
+      cwe: [915, 20],
+      asvs4: ["5.1.2", "5.1.3", "13.2.2"],
+      asvs5: ["15.3.3", "8.2.3", "2.2.1"],
+    },
+    remediation:
+      "Validate each writable field's type and value (email grammar, display_name length and no control characters) before storing it.",
+  },
+  "TLS-05": {
+    id: "TLS-05",
+    level: "SHOULD",
+    family: "TLS",
+    title: "HTTPS responses carry HSTS of at least 180 days",
+    sentence:
+      "Every HTTPS response carries `Strict-Transport-Security` with `max-age` of at least 15552000 (180 days).",
+    references: {
+      owasp: ["API8:2023 Security Misconfiguration"],
+      cwe: [319, 523],
+      asvs4: ["9.1.1", "9.1.3", "14.4.5"],
+      asvs5: ["12.2.1", "12.1.1", "3.4.1"],
+    },
+    remediation:
+      "Send `Strict-Transport-Security: max-age=31536000` on every HTTPS response, errors included.",
+  },
+  "TLS-06": {
+    id: "TLS-06",
+    level: "SHOULD",
+    family: "TLS",
+    title: "Plaintext port refuses requests that carry credentials",
+    sentence:
+      "The plaintext port does not transparently redirect API requests that carry credentials: the credentials already crossed the network in clear, so it refuses them (4xx) or is closed (ASVS 5.0 4.1.2).",
+    references: {
+      owasp: ["API8:2023 Security Misconfiguration"],
+      cwe: [319, 523],
+      asvs4: ["9.1.1", "9.1.3", "14.4.5"],
+      asvs5: ["12.2.1", "12.1.1", "3.4.1", "4.1.2"],
+    },
+    remediation:
+      "Close the plaintext listener, or answer 4xx (not a redirect) to any request with an Authorization header.",
+  },
+} as const satisfies Record<string, RequirementMeta>;
+
+type SampleId = keyof typeof SAMPLE_META;
+
+function meta(id: SampleId): RequirementMeta {
+  const m = SAMPLE_META[id];
+  return {
+    ...m,
+    references: {
+      owasp: [...m.references.owasp],
+      cwe: [...m.references.cwe],
+      asvs4: [...m.references.asvs4],
+      asvs5: [...m.references.asvs5],
+    },
+  };
+}
+
+/**
+ * Passwords that the sample identities would have had in the run. They appear nowhere in
+ * a sample RunResult (only `leakyRun` plants one, base64-encoded in a live Authorization
+ * header); tests scan every report for them.
+ */
+export const FIXTURE_PASSWORDS = [
+  "Fjörd:7 horse battery ✓",
+  "tr0ub4dor&3-Ü:x",
+  "p@ss w0rd;adm1n-Ω",
+] as const;
+
+/** The environment variables the sample curl lines read user names and passwords from. */
+const ENV = {
+  "alice-x1": "ALICE_X1",
+  "bob-x2": "BOB_X2",
+  "root-a1": "ROOT_A1",
+} as const;
+
+type Who = keyof typeof ENV;
+
+/** The redaction label the suites record in place of an Authorization header. */
+function authLabel(who: Who): string {
+  return `Basic <${who}: password from users.json of the run>`;
+}
+
+/** As harness/http/curl.ts writes them: credentials by reference, curl's own headers off. */
+function curl(who: Who, method: string, url: string, body?: string): string {
+  const parts = [
+    'curl --http1.1 --path-as-is -g --max-redirs 0 --cacert "$BAIP_CA"',
+    `-u "$BAIP_USER_${ENV[who]}:$BAIP_PASS_${ENV[who]}"`,
+    method === "GET" ? "" : `-X ${method}`,
+    "-H Accept: -H User-Agent:",
+    body === undefined ? "-H 'accept: application/json'" : "-H 'content-type: application/json'",
+    body === undefined ? "" : `--data-raw '${body}'`,
+    `'${url}'`,
+  ];
+  return parts.filter((p) => p !== "").join(" ");
+}
+
+function credentials(...who: Who[]): string[] {
+  return who.map(
+    (w) => `users.json of the run, for ${w} (set BAIP_USER_${ENV[w]} and BAIP_PASS_${ENV[w]})`,
+  );
+}
+
+const BOB_RECORD =
+  '{"username":"bob-x2","role":"user","email":"bob.x2@example.test","display_name":"Bob <Ø> & \\"Co\\""}';
+
+function bolaTranscript(base: string): Exchange[] {
+  return [
+    {
+      seq: 211,
+      requirement: "AUTHZ-01",
+      authenticatedAs: "alice-x1",
+      request: {
+        method: "GET",
+        url: `${base}/users/alice-x1`,
+        transport: "tls",
+        headers: { accept: "application/json", authorization: authLabel("alice-x1") },
+        authorization: { kind: "basic", label: authLabel("alice-x1") },
+      },
+      response: {
+        status: 200,
+        headers: {
+          "content-type": "application/json",
+          "cache-control": "no-store",
+          "strict-transport-security": "max-age=31536000",
+        },
+        body: '{"username":"alice-x1","role":"user","email":"alice.x1@example.test","display_name":"Alice"}',
+        bodyTruncated: false,
+      },
+      durationMs: 9.4,
+    },
+    {
+      seq: 212,
+      requirement: "AUTHZ-01",
+      authenticatedAs: "alice-x1",
+      request: {
+        method: "GET",
+        url: `${base}/users/bob-x2`,
+        transport: "tls",
+        headers: { accept: "application/json", authorization: authLabel("alice-x1") },
+        authorization: { kind: "basic", label: authLabel("alice-x1") },
+      },
+      response: {
+        status: 200,
+        headers: {
+          "content-type": "application/json",
+          "cache-control": "no-store",
+          "strict-transport-security": "max-age=31536000",
+        },
+        body: BOB_RECORD,
+        bodyTruncated: false,
+      },
+      durationMs: 11.2,
+    },
+    {
+      seq: 213,
+      requirement: "AUTHZ-01",
+      authenticatedAs: "alice-x1",
+      request: {
+        method: "GET",
+        url: `${base}/profile?username=bob-x2`,
+        transport: "tls",
+        headers: { accept: "application/json", authorization: authLabel("alice-x1") },
+        authorization: { kind: "basic", label: authLabel("alice-x1") },
+      },
+      response: {
+        status: 200,
+        headers: {
+          "content-type": "application/json",
+          "cache-control": "no-store",
+          "strict-transport-security": "max-age=31536000",
+        },
+        body: BOB_RECORD,
+        bodyTruncated: false,
+      },
+      durationMs: 8.7,
+    },
+  ];
+}
+
+function passed(id: SampleId, durationMs: number, numRuns: number, requests: number) {
+  return {
+    id,
+    meta: meta(id),
+    status: "passed",
+    durationMs,
+    numRuns,
+    requests,
+  } satisfies RequirementResult;
+}
+
+function conformantTarget(): TargetResult {
+  return {
+    name: "reference-flask",
+    source: "targets/reference-flask",
+    verdict: "CONFORMANT",
+    bootMs: 1630,
+    durationMs: 41_870,
+    requests: 1744,
+    requirements: [
+      passed("AUTHN-06", 2210, 100, 200),
+      passed("AUTHZ-01", 9480, 100, 412),
+      passed("INPUT-01", 17_950, 100, 731),
+      passed("TLS-05", 35, 1, 0),
+      passed("TLS-06", 1390, 100, 100),
+    ],
+  };
+}
+
+function nonConformantTarget(options: SampleRunOptions): TargetResult {
+  const base = "https://127.0.0.1:32771";
+  const authz01: RequirementResult = {
+    id: "AUTHZ-01",
+    meta: meta("AUTHZ-01"),
+    status: "failed",
+    durationMs: 3120,
+    numRuns: 17,
+    requests: 58,
+    failure: {
+      title: "non-admin read another user's record",
+      expected: "403 or 404, and a body without any of bob-x2's field values",
+      actual:
+        'GET /users/bob-x2 as alice-x1 answered 200 with bob-x2\'s email "bob.x2@example.test" and display_name',
+      hint: "Check that the authenticated user owns the record (or is an admin) before loading it.",
+      reproduction: {
+        seed: 1_739_204_611,
+        path: "16:0:1",
+        counterexample: '[{"reader":"alice-x1","victim":"bob-x2","read":"GET /users/{id}"}]',
+        command:
+          "npx conformance run targets/broken-bola --only AUTHZ-01 --seed 1739204611 --runs 100 --path 16:0:1",
+        curl: [
+          curl("alice-x1", "GET", `${base}/users/bob-x2`),
+          curl("alice-x1", "GET", `${base}/profile?username=bob-x2`),
+        ],
+        credentials: credentials("alice-x1"),
+      },
+      transcript: bolaTranscript(base),
+    },
+  };
+  const tls05: RequirementResult = {
+    id: "TLS-05",
+    meta: meta("TLS-05"),
+    status: "failed",
+    durationMs: 41,
+    numRuns: 1,
+    requests: 0,
+    failure: {
+      title: "an HTTPS response without Strict-Transport-Security",
+      expected: "Strict-Transport-Security with max-age >= 15552000 on every HTTPS response",
+      actual:
+        "PUT /users/bob-x2 answered 401 without Strict-Transport-Security (1 of 312 responses)",
+      hint: "Set the header in an after-request hook so that error responses carry it too.",
+      reproduction: {
+        seed: 1_739_204_611,
+        command:
+          "npx conformance run targets/broken-bola --only TLS-05 --seed 1739204611 --runs 100",
+        curl: [
+          curl("bob-x2", "PUT", `${base}/users/bob-x2`, '{"display_name":"x"}').replace(
+            "$BAIP_PASS_BOB_X2",
+            "$BAIP_WRONG_PASS_96",
+          ),
+        ],
+      },
+      transcript: [
+        {
+          seq: 96,
+          requirement: "AUTHN-03",
+          request: {
+            method: "PUT",
+            url: `${base}/users/bob-x2`,
+            transport: "tls",
+            headers: {
+              "content-type": "application/json",
+              authorization: "Basic <bob-x2: a wrong password (11 chars)>",
+            },
+            authorization: { kind: "basic", label: "Basic <bob-x2: a wrong password (11 chars)>" },
+            body: '{"display_name":"x"}',
+            bodyBytes: 20,
+          },
+          response: {
+            status: 401,
+            headers: {
+              "content-type": "text/html; charset=utf-8",
+              "www-authenticate": 'Basic realm="users"',
+            },
+            body: "<p>Unauthorized: password '[REDACTED]' is not bob-x2's password</p>",
+            bodyTruncated: false,
+          },
+          durationMs: 6.1,
+        },
+      ],
+    },
+  };
+  const requirements: RequirementResult[] = [
+    passed("AUTHN-06", 2350, 100, 200),
+    authz01,
+    {
+      id: "INPUT-01",
+      meta: meta("INPUT-01"),
+      status: "inconclusive",
+      durationMs: 240,
+      numRuns: 0,
+      requests: 3,
+      reason:
+        "positive control INPUT-04 failed (PUT /users/alice-x1 with a valid body answered 500), so a refusal here would prove nothing",
+    },
+    tls05,
+    {
+      id: "TLS-06",
+      meta: meta("TLS-06"),
+      status: "skipped",
+      durationMs: 0,
+      numRuns: 0,
+      requests: 0,
+      reason: "precondition plaintext-port: the manifest declares no plaintext listener",
+    },
+  ];
+  if (options.hostile) requirements.splice(3, 0, hostileInput03(base));
+  return {
+    name: "broken-bola",
+    source: "targets/broken-bola",
+    verdict: "NON-CONFORMANT",
+    bootMs: 1710,
+    durationMs: 6_050,
+    requests: 261,
+    requirements,
+    expectedFailures: ["AUTHZ-01", "TLS-05"],
+  };
+}
+
+/**
+ * A failure whose strings carry what breaks careless writers: control characters (NUL,
+ * BEL, ESC, a lone surrogate), XML/HTML markup and a CDATA terminator, Markdown table
+ * pipes and backticks.
+ */
+function hostileInput03(base: string): RequirementResult {
+  const name = "\u0000\u0007\u001b[31m</failure>]]><script>alert(1)</script>|`x`|\ud800";
+  const body = JSON.stringify({ display_name: name });
+  return {
+    id: "INPUT-03",
+    meta: meta("INPUT-03"),
+    status: "failed",
+    durationMs: 880,
+    numRuns: 4,
+    requests: 12,
+    failure: {
+      title: `display_name with control characters was stored: ${name}`,
+      expected: "400 or 422, and bob-x2's record unchanged",
+      actual: `204, and display_name read back as ${JSON.stringify(name)}\nsecond line | with a pipe`,
+      hint: "Reject display_name values containing category Cc characters.",
+      reproduction: {
+        seed: -20_211,
+        path: "3:0",
+        counterexample: `[{"field":"display_name","value":${JSON.stringify(name)}}]\n<second line & more>`,
+        command: "npx conformance run targets/broken-bola --only INPUT-03 --seed -20211 --path 3:0",
+        curl: [curl("bob-x2", "PATCH", `${base}/users/bob-x2`, body)],
+      },
+      transcript: [
+        {
+          seq: 500,
+          requirement: "INPUT-03",
+          request: {
+            method: "PATCH",
+            url: `${base}/users/bob-x2`,
+            transport: "tls",
+            headers: { "content-type": "application/json", authorization: authLabel("bob-x2") },
+            body,
+            bodyBytes: Buffer.byteLength(body),
+          },
+          response: {
+            status: 204,
+            headers: { "x-debug": "\u0000]]>" },
+            body: `raw: ${name}\r\nend`,
+            bodyTruncated: true,
+          },
+          durationMs: 5,
+        },
+        {
+          seq: 501,
+          requirement: "INPUT-03",
+          request: {
+            method: "GET",
+            url: `${base}/users/bob-x2`,
+            transport: "tls",
+            headers: { authorization: authLabel("bob-x2") },
+          },
+          error: { code: "ECONNRESET", message: "socket hang up" },
+          durationMs: 3,
+        },
+      ],
+    },
+  };
+}
+
+function unbootableTarget(): TargetResult {
+  return {
+    name: "broken-no-boot",
+    source: "targets/broken-no-boot",
+    verdict: "INCONCLUSIVE",
+    error:
+      "did not boot: container 3f9c2a7d41b0 exited with code 1 before port 8443 completed a TLS handshake (waited 60000 ms). Last log lines:\n  File \"/app/app.py\", line 3, in <module>\n    from flask_httpauth import HTTPBasicAuth\nModuleNotFoundError: No module named 'flask_httpauth'",
+    durationMs: 60_412,
+    requests: 0,
+    requirements: [],
+  };
+}
+
+export interface SampleRunOptions {
+  /** Add a failed INPUT-03 whose strings are hostile to XML, HTML and Markdown. */
+  hostile?: boolean;
+}
+
+/** The sample run: a conformant, a non-conformant and a non-booting target. */
+export function sampleRun(options: SampleRunOptions = {}): RunResult {
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    profile: "BAIP/1",
+    tool: { name: "baip-conformance", version: "0.1.0" },
+    startedAt: "2025-03-14T09:26:53.589Z",
+    finishedAt: "2025-03-14T09:28:41.120Z",
+    interrupted: false,
+    config: { numRuns: 100, seed: 1_739_204_611 },
+    targets: [conformantTarget(), nonConformantTarget(options), unbootableTarget()],
+  };
+}
+
+/**
+ * A run in which an upstream bug left a live credential in the transcript and a curl line:
+ * `Authorization: Basic base64("alice-x1:" + FIXTURE_PASSWORDS[0])` and a literal
+ * `-u bob-x2:<FIXTURE_PASSWORDS[1]>`. Writers must not let either through.
+ */
+export function leakyRun(): RunResult {
+  const run = sampleRun();
+  const target = run.targets[1]!;
+  const failure = target.requirements.find((r) => r.id === "AUTHZ-01")!.failure!;
+  const live = Buffer.from(`alice-x1:${FIXTURE_PASSWORDS[0]}`, "utf8").toString("base64");
+  failure.transcript[1]!.request.headers.authorization = `Basic ${live}`;
+  failure.transcript[2]!.request.headers.Cookie = `session=${FIXTURE_PASSWORDS[2]}`;
+  failure.reproduction.curl.push(
+    `curl --cacert "$BAIP_CA" -u 'bob-x2:${FIXTURE_PASSWORDS[1]}' 'https://127.0.0.1:32771/users/bob-x2'`,
+  );
+  return run;
+}

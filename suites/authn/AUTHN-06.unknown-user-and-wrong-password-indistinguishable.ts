@@ -1,0 +1,72 @@
+import fc from "fast-check";
+import { unknownUsernames } from "../../harness/arbitraries/unknownUsernames.ts";
+import { wrongPasswords } from "../../harness/arbitraries/wrongPasswords.ts";
+import type { Exchange } from "../../harness/http/exchange.ts";
+import { RequirementFailure } from "../failure.ts";
+import { operations, perform } from "../lib/operations.ts";
+import { anyIdentity } from "../lib/pairs.ts";
+import { referencesFor } from "../references.ts";
+import type { Requirement } from "../requirement.ts";
+
+// Headers that legitimately differ between two otherwise identical responses.
+const VOLATILE = new Set(["date", "content-length", "x-request-id", "connection", "keep-alive"]);
+
+function fingerprint(e: Exchange): string {
+  const r = e.response;
+  if (!r) return `no response (${e.error?.code})`;
+  const headers = Object.entries(r.headers)
+    .filter(([k]) => !VOLATILE.has(k))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify({ status: r.status, headers, body: r.body });
+}
+
+export const requirement: Requirement = {
+  meta: {
+    id: "AUTHN-06",
+    level: "SHOULD",
+    family: "AUTHN",
+    title: "Unknown user and wrong password get indistinguishable 401s",
+    sentence:
+      "The 401 for an unknown user and for a wrong password are indistinguishable (status, body, headers other than Date) (CWE-204).",
+    references: referencesFor("AUTHN", { cwe: [204] }),
+    remediation:
+      "Answer every authentication failure with one constant 401 response, whatever the reason.",
+  },
+  dependsOn: ["AUTHN-01"],
+  async check(ctx) {
+    const names = ctx.identities.all.map((i) => i.username);
+    const cases = anyIdentity(ctx).chain((identity) =>
+      fc.record({
+        identity: fc.constant(identity),
+        wrong: wrongPasswords(identity.password),
+        stranger: unknownUsernames(names),
+        op: operations(ctx),
+      }),
+    );
+    await ctx.property([cases], async ({ identity, wrong, stranger, op }) => {
+      const wrongPassword = await perform(ctx, op, {
+        auth: {
+          username: identity.username,
+          password: wrong,
+          label: `Basic <${identity.username}: a wrong password>`,
+        },
+      });
+      const unknownUser = await perform(ctx, op, {
+        auth: {
+          username: stranger,
+          password: wrong,
+          label: `Basic <${stranger} (unknown): a password>`,
+        },
+      });
+      ctx.markDirty();
+      if (fingerprint(wrongPassword) !== fingerprint(unknownUser)) {
+        throw new RequirementFailure({
+          title: "the 401 tells an unknown user from a wrong password",
+          expected: `identical responses; wrong password gave ${fingerprint(wrongPassword).slice(0, 300)}`,
+          actual: `unknown user gave ${fingerprint(unknownUser).slice(0, 300)}`,
+          hint: this.meta.remediation,
+        });
+      }
+    });
+  },
+};

@@ -1,0 +1,40 @@
+import fc from "fast-check";
+import { validBody } from "../lib/bodies.ts";
+import { expectOutcome, withNoStateChange } from "../lib/expect.ts";
+import { crossUserPairs, writeKindFor } from "../lib/pairs.ts";
+import { writeAs } from "../lib/resourceApi.ts";
+import { referencesFor } from "../references.ts";
+import type { Requirement } from "../requirement.ts";
+
+export const requirement: Requirement = {
+  meta: {
+    id: "AUTHZ-02",
+    level: "MUST",
+    family: "AUTHZ",
+    title: "A non-admin cannot write another user's record",
+    sentence:
+      "A non-admin writing another user's record (PUT, PATCH, with valid bodies) is refused and V's record does not change.",
+    references: referencesFor("AUTHZ"),
+    remediation:
+      "Check ownership (or an admin role) before applying any update, for every method that writes.",
+  },
+  dependsOn: ["AUTHZ-05"],
+  async check(ctx) {
+    const cases = crossUserPairs(ctx).chain((pair) =>
+      writeKindFor(pair.record).chain((kind) =>
+        fc.record({
+          pair: fc.constant(pair),
+          kind: fc.constant(kind),
+          body: validBody(pair.record.resource, kind),
+        }),
+      ),
+    );
+    await ctx.property([cases], async ({ pair: { actor, record }, kind, body }) => {
+      const what = `${actor.username} (${actor.role}) ${kind === "replace" ? "replaced" : "patched"} ${record.owner.username}'s ${record.resource.name}`;
+      const exchange = await withNoStateChange(ctx, what, () =>
+        writeAs(ctx, actor, record, kind, body),
+      );
+      expectOutcome(exchange, ["refusal"], what, this.meta.remediation, "403 or 404");
+    });
+  },
+};

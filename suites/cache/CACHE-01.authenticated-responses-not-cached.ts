@@ -1,0 +1,44 @@
+import { describe } from "../lib/outcome.ts";
+import { referencesFor } from "../references.ts";
+import type { Requirement } from "../requirement.ts";
+
+/** `no-store`, or `private` with `no-cache`; never `public` (RFC 9111 section 5.2.2). */
+export function cacheControlForbidsStorage(value: string): boolean {
+  const directives = new Set(
+    value
+      .toLowerCase()
+      .split(",")
+      .map((d) => d.trim().split("=")[0]!.trim())
+      .filter(Boolean),
+  );
+  if (directives.has("public")) return false;
+  return directives.has("no-store") || (directives.has("private") && directives.has("no-cache"));
+}
+
+export const requirement: Requirement = {
+  meta: {
+    id: "CACHE-01",
+    level: "MUST",
+    family: "CACHE",
+    title: "Responses to authenticated requests forbid caching",
+    sentence:
+      "Every response to an authenticated request carries `Cache-Control` with `no-store`, or with `private` and `no-cache`; never `public`.",
+    references: referencesFor("CACHE"),
+    remediation:
+      "Send `Cache-Control: no-store` on every response to a request that carried credentials.",
+  },
+  // Judged on every exchange of every suite that carried an identity's real credentials.
+  inspect(exchange) {
+    if (!exchange.authenticatedAs || !exchange.response) return { inScope: false };
+    const value = exchange.response.headers["cache-control"] ?? "";
+    if (cacheControlForbidsStorage(value)) return { inScope: true };
+    return {
+      inScope: true,
+      violation: {
+        title: "a response to an authenticated request may be cached",
+        expected: "Cache-Control: no-store (or private, no-cache), never public",
+        actual: `${describe(exchange)} with ${value ? `Cache-Control: ${value}` : "no Cache-Control"}`,
+      },
+    };
+  },
+};

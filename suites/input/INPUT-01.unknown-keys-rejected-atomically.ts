@@ -1,0 +1,101 @@
+import fc from "fast-check";
+import { unknownKeys } from "../../harness/arbitraries/unknownKeys.ts";
+import { validEmails } from "../../harness/arbitraries/validEmails.ts";
+import type { SuiteContext } from "../context.ts";
+import { validBody } from "../lib/bodies.ts";
+import { expectStatus, withNoStateChange } from "../lib/expect.ts";
+import {
+  authorisedWrites,
+  type BodyEntry,
+  describeWrite,
+  isUnknownKey,
+  writeEntriesAs,
+} from "../lib/inputCases.ts";
+import type { OwnedRecord, WriteKind } from "../lib/resourceApi.ts";
+import { referencesFor } from "../references.ts";
+import type { Requirement } from "../requirement.ts";
+
+/**
+ * A value that would do harm if the key were honoured: a privileged role, admin flags,
+ * another user's name, a prototype carrying `role`, or any JSON value for other keys.
+ */
+function harmfulValue(ctx: SuiteContext, key: string): fc.Arbitrary<unknown> {
+  const roles = [...new Set([...ctx.target.manifest.privilegedRoles, "admin", "user"])];
+  const names = ctx.identities.all.map((i) => i.username);
+  const any = fc.jsonValue({ maxDepth: 2 });
+  switch (key.toLowerCase()) {
+    case "role":
+    case "roles":
+      return fc.oneof(fc.constantFrom(...roles), any);
+    case "is_admin":
+    case "isadmin":
+    case "admin":
+      return fc.oneof(fc.constantFrom(true, "true", 1), any);
+    case "username":
+    case "id":
+    case "owner":
+      return fc.oneof(fc.constantFrom(...names), any);
+    case "email":
+      return fc.oneof(validEmails(), any);
+    case "__proto__":
+    case "constructor":
+    case "prototype":
+      return fc.oneof(
+        fc.constantFrom(...roles).map((role) => ({ role })),
+        fc.constant({ is_admin: true }),
+        fc.constant({ prototype: { role: "admin" } }),
+        any,
+      );
+    default:
+      return any;
+  }
+}
+
+/**
+ * Valid writable fields (PUT: all; PATCH: a non-empty subset) plus 1 to 3 unknown keys,
+ * shuffled: an unknown key after a valid field is what exposes a non-atomic update.
+ */
+function bodyWithUnknownKeys(ctx: SuiteContext, record: OwnedRecord, kind: WriteKind) {
+  const writable = Object.entries(record.resource.writable).flatMap(([name, spec]) => [
+    name,
+    spec.as ?? name,
+  ]);
+  const unknown = unknownKeys({ writable: [...new Set(writable)] })
+    .filter((key) => isUnknownKey(record.resource, key))
+    .chain((key) => harmfulValue(ctx, key).map((value): BodyEntry => [key, value]));
+  return fc
+    .tuple(
+      validBody(record.resource, kind),
+      fc.uniqueArray(unknown, { minLength: 1, maxLength: 3, selector: ([k]) => k }),
+    )
+    .chain(([valid, extra]) => {
+      const entries: BodyEntry[] = [...Object.entries(valid), ...extra];
+      return fc.shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length });
+    });
+}
+
+export const requirement: Requirement = {
+  meta: {
+    id: "INPUT-01",
+    level: "MUST",
+    family: "INPUT",
+    title: "Unknown keys are rejected, and the whole update with them",
+    sentence:
+      "A body with any key outside the writable fields (for example `role`, `is_admin`, `username`, `password`, `__proto__`, `Email`, random keys) answers 400 or 422, and nothing changes: not even the writable fields sent in the same request (the update is atomic).",
+    references: referencesFor("INPUT"),
+    remediation:
+      "Validate the whole body against an allow-list of writable fields (reject unknown keys) before applying any of it; never bind request JSON onto the model.",
+  },
+  dependsOn: ["INPUT-04"],
+  async check(ctx) {
+    const cases = authorisedWrites(ctx, (record, kind) => bodyWithUnknownKeys(ctx, record, kind));
+    await ctx.property([cases], async (c) => {
+      const keys = c.body.map(([k]) => k).filter((k) => isUnknownKey(c.record.resource, k));
+      const what = `${describeWrite(c)} with unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => JSON.stringify(k)).join(", ")}`;
+      const write = await withNoStateChange(ctx, what, () =>
+        writeEntriesAs(ctx, c.actor, c.record, c.kind, c.body),
+      );
+      expectStatus(write, [400, 422], `${what} was not rejected`, this.meta.remediation);
+    });
+  },
+};

@@ -1,0 +1,87 @@
+import fc from "fast-check";
+import { invalidDisplayNames } from "../../harness/arbitraries/invalidDisplayNames.ts";
+import { invalidEmails } from "../../harness/arbitraries/invalidEmails.ts";
+import { wrongTypeValues } from "../../harness/arbitraries/wrongTypeValues.ts";
+import { validValueFor } from "../lib/bodies.ts";
+import { expectStatus, withNoStateChange } from "../lib/expect.ts";
+import {
+  authorisedWrites,
+  type BodyEntry,
+  describeWrite,
+  showValue,
+  writeEntriesAs,
+} from "../lib/inputCases.ts";
+import type { OwnedRecord, WriteKind } from "../lib/resourceApi.ts";
+import { referencesFor } from "../references.ts";
+import type { Requirement } from "../requirement.ts";
+
+type FieldKind = "email" | "display_name";
+
+/**
+ * A value section 1 says must be rejected: a non-string, or for `email` only the
+ * MUST-reject kinds (never the target's-choice middle ground), for `display_name` an
+ * empty string, more than 64 code points, or a control character.
+ */
+function invalidValueFor(kind: FieldKind): fc.Arbitrary<unknown> {
+  const valid = kind === "email" ? "a@example.com" : "A Name";
+  return fc.oneof(
+    wrongTypeValues({ valid }),
+    kind === "email" ? invalidEmails() : invalidDisplayNames(),
+  );
+}
+
+/**
+ * One writable field invalid; every other writable field valid (PUT), or a subset of
+ * them (PATCH); shuffled, so that valid fields sometimes come first.
+ */
+function bodyWithOneInvalidField(record: OwnedRecord, kind: WriteKind) {
+  const fields = Object.entries(record.resource.writable);
+  return fc.constantFrom(...fields).chain(([bad, badSpec]) => {
+    const others = fields.filter(([name]) => name !== bad);
+    return fc
+      .tuple(
+        invalidValueFor(badSpec.kind),
+        kind === "replace" ? fc.constant(others) : fc.subarray(others),
+      )
+      .chain(([badValue, sentOthers]) =>
+        fc
+          .tuple(
+            ...sentOthers.map(([name, spec]) =>
+              validValueFor(spec.kind).map((v): BodyEntry => [name, v]),
+            ),
+          )
+          .chain((valid) => {
+            const entries: BodyEntry[] = [[bad, badValue], ...valid];
+            return fc
+              .shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length })
+              .map((body) => ({ bad, badValue, body }));
+          }),
+      );
+  });
+}
+
+export const requirement: Requirement = {
+  meta: {
+    id: "INPUT-03",
+    level: "MUST",
+    family: "INPUT",
+    title: "Wrong types and invalid values are rejected, changing nothing",
+    sentence:
+      "Writable fields with a wrong type or an invalid value (section 1) answer 400 or 422; no change.",
+    references: referencesFor("INPUT"),
+    remediation:
+      "Validate every field's type and value (email grammar, display_name of 1 to 64 code points without control characters) before applying any of the update.",
+  },
+  dependsOn: ["INPUT-04"],
+  async check(ctx) {
+    const cases = authorisedWrites(ctx, bodyWithOneInvalidField);
+    await ctx.property([cases], async (c) => {
+      const { bad, badValue, body } = c.body;
+      const what = `${describeWrite(c)} with ${bad}=${showValue(badValue)}`;
+      const write = await withNoStateChange(ctx, what, () =>
+        writeEntriesAs(ctx, c.actor, c.record, c.kind, body),
+      );
+      expectStatus(write, [400, 422], `${what} was not rejected`, this.meta.remediation);
+    });
+  },
+};

@@ -1,0 +1,15 @@
+import type { Exchange } from "../../harness/http/exchange.ts";
+import { RequirementFailure } from "../failure.ts";
+import { describe } from "./outcome.ts";
+
+/** 401 carrying `WWW-Authenticate: Basic ...` (RFC 7617 section 2). */
+export function expectBasicChallenge(exchange: Exchange, what: string, hint: string): void {
+  const challenge = exchange.response?.headers["www-authenticate"] ?? "";
+  if (exchange.response?.status === 401 && /^\s*basic\b/i.test(challenge)) return;
+  throw new RequirementFailure({
+    title: what,
+    expected: "401 with WWW-Authenticate: Basic ...",
+    actual: `${describe(exchange)}${challenge ? ` with WWW-Authenticate: ${challenge}` : " without a Basic challenge"}`,
+    hint,
+  });
+}

@@ -1,0 +1,75 @@
+// Shared assertions: each throws a RequirementFailure with expected, actual and a hint,
+// so no check hand-rolls its own failure message.
+import type { Exchange } from "../../harness/http/exchange.ts";
+import type { SuiteContext } from "../context.ts";
+import { RequirementFailure } from "../failure.ts";
+import { describe, type Outcome, outcomeOf } from "./outcome.ts";
+
+export function expectOutcome(
+  exchange: Exchange,
+  allowed: readonly Outcome[],
+  what: string,
+  hint: string,
+  expectedText = allowed.join(" or "),
+): void {
+  const outcome = outcomeOf(exchange);
+  if (allowed.includes(outcome)) return;
+  throw new RequirementFailure({
+    title: what,
+    expected: expectedText,
+    actual: `${describe(exchange)} (${outcome})`,
+    hint,
+  });
+}
+
+export function expectStatus(
+  exchange: Exchange,
+  allowed: readonly number[],
+  what: string,
+  hint: string,
+): void {
+  const status = exchange.response?.status;
+  if (status !== undefined && allowed.includes(status)) return;
+  throw new RequirementFailure({
+    title: what,
+    expected: `status ${allowed.join(" or ")}`,
+    actual: describe(exchange),
+    hint,
+  });
+}
+
+/**
+ * The contract's integrity rule: read the records back before and after `action` (as
+ * their owners) and require them identical. Status codes alone never prove integrity.
+ */
+export async function withNoStateChange<T>(
+  ctx: SuiteContext,
+  what: string,
+  action: () => Promise<T>,
+): Promise<T> {
+  const before = await ctx.snapshot();
+  const result = await action();
+  const after = await ctx.snapshot();
+  ctx.expectUnchanged(before, after, what);
+  return result;
+}
+
+/** The response body must not contain any of `values` (AUTHZ-01, TLS-01). */
+export function expectBodyFree(
+  exchange: Exchange,
+  values: readonly unknown[],
+  what: string,
+  hint: string,
+): void {
+  const body = exchange.response?.body ?? "";
+  const leaked = values
+    .filter((v): v is string => typeof v === "string" && v.length > 0)
+    .filter((v) => body.includes(v) || body.includes(JSON.stringify(v).slice(1, -1)));
+  if (leaked.length === 0) return;
+  throw new RequirementFailure({
+    title: what,
+    expected: "a body with none of the record's field values",
+    actual: `${describe(exchange)} with a body containing ${leaked.map((v) => JSON.stringify(v)).join(", ")}`,
+    hint,
+  });
+}

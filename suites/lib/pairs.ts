@@ -1,0 +1,60 @@
+// Who acts on whose record: the actor/owner pairs every AUTHZ and INPUT check draws from.
+import fc from "fast-check";
+import type { Identity } from "../../harness/identity/identity.ts";
+import type { SuiteContext } from "../context.ts";
+import { allRecords, type OwnedRecord, type WriteKind, writeKinds } from "./resourceApi.ts";
+
+export interface ActorOnRecord {
+  actor: Identity;
+  record: OwnedRecord;
+}
+
+function nonEmpty<T>(items: T[], what: string): T[] {
+  if (items.length === 0)
+    throw new Error(`no ${what}: the manifest's identities cannot exercise this`);
+  return items;
+}
+
+/** A non-privileged identity and a record it does not own. */
+export function crossUserPairs(ctx: SuiteContext): fc.Arbitrary<ActorOnRecord> {
+  const pairs = ctx.identities.unprivileged.flatMap((actor) =>
+    allRecords(ctx)
+      .filter((record) => record.owner.username !== actor.username)
+      .map((record) => ({ actor, record })),
+  );
+  return fc.constantFrom(...nonEmpty(pairs, "non-privileged identity with another's record"));
+}
+
+/** Every identity with its own record. */
+export function ownRecordPairs(ctx: SuiteContext): fc.Arbitrary<ActorOnRecord> {
+  const pairs = allRecords(ctx).map((record) => ({ actor: record.owner, record }));
+  return fc.constantFrom(...nonEmpty(pairs, "records"));
+}
+
+/** Privileged identities with every record (their own and others'). */
+export function privilegedPairs(ctx: SuiteContext): fc.Arbitrary<ActorOnRecord> {
+  const pairs = ctx.identities.privileged.flatMap((actor) =>
+    allRecords(ctx).map((record) => ({ actor, record })),
+  );
+  return fc.constantFrom(...nonEmpty(pairs, "privileged identity"));
+}
+
+/** Pairs allowed to write: owners, and privileged identities on any record. */
+export function authorisedWriters(ctx: SuiteContext): fc.Arbitrary<ActorOnRecord> {
+  return fc.oneof(ownRecordPairs(ctx), privilegedPairs(ctx));
+}
+
+export function anyRecord(ctx: SuiteContext): fc.Arbitrary<OwnedRecord> {
+  return fc.constantFrom(...nonEmpty(allRecords(ctx), "records"));
+}
+
+export function anyIdentity(ctx: SuiteContext): fc.Arbitrary<Identity> {
+  return fc.constantFrom(...nonEmpty([...ctx.identities.all], "identities"));
+}
+
+/** The write kinds (replace/merge) the record's resource declares. */
+export function writeKindFor(record: OwnedRecord): fc.Arbitrary<WriteKind> {
+  return fc.constantFrom(
+    ...nonEmpty(writeKinds(record.resource), `update endpoint for ${record.resource.name}`),
+  );
+}

@@ -1,0 +1,28 @@
+import type { Exchange } from "../../harness/http/exchange.ts";
+import { RequirementFailure } from "../failure.ts";
+import { describe } from "./outcome.ts";
+
+/**
+ * TLS-01's rule for the plaintext port: closed, a redirect to https://, or a 4xx.
+ * `allowRedirect: false` is TLS-06's stricter rule (credentials already crossed in clear).
+ */
+export function expectPlaintextRefused(
+  exchange: Exchange,
+  what: string,
+  hint: string,
+  allowRedirect = true,
+): void {
+  const status = exchange.response?.status;
+  if (status === undefined) return; // closed or reset: nothing was served
+  if (status >= 400 && status < 500) return;
+  const location = exchange.response?.headers.location ?? "";
+  if (allowRedirect && status >= 300 && status < 400 && location.startsWith("https://")) return;
+  throw new RequirementFailure({
+    title: what,
+    expected: allowRedirect
+      ? "connection refused, a redirect to https://, or a 4xx"
+      : "connection refused or a 4xx (no redirect)",
+    actual: `${describe(exchange)}${location ? ` Location: ${location}` : ""}`,
+    hint,
+  });
+}

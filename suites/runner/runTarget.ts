@@ -1,0 +1,231 @@
+// Runs the catalogue against one started target: positive controls first, dependents
+// INCONCLUSIVE when their control did not hold, cross-cutting inspectors over every
+// exchange, verdict per CONTRACT.md section 5.
+import type { Exchange } from "../../harness/http/exchange.ts";
+import type { StartedTarget } from "../../harness/target/startedTarget.ts";
+import { Inconclusive, RequirementFailure } from "../failure.ts";
+import type { Requirement, Violation } from "../requirement.ts";
+import type { Reproduction, RequirementResult } from "../result.ts";
+import { type ExchangeSender, PropertyFailure, RunContext } from "./suiteContext.ts";
+
+export interface RunTargetOptions {
+  numRuns: number;
+  seed: number;
+  /** Replay: fast-check path of one failure (with `only` naming its requirement). */
+  path?: string;
+  signal?: AbortSignal;
+  onProgress?: (event: {
+    requirement: string;
+    status: RequirementResult["status"];
+    durationMs: number;
+  }) => void;
+  /** Builds the replay command of a failure (the CLI knows how it was invoked). */
+  replayCommand?: (requirementId: string, seed: number, path: string | undefined) => string;
+  /** Builds curl lines for a failure's exchanges (credentials by reference). */
+  toCurl?: (exchange: Exchange) => string;
+  /** Where the credentials of reproductions come from (never the credentials). */
+  credentialSources?: string[];
+}
+
+export interface TargetRunOutcome {
+  requirements: RequirementResult[];
+  requests: number;
+}
+
+interface Inspection {
+  requirement: Requirement;
+  judged: number;
+  violation?: Violation & { exchange: Exchange };
+}
+
+/** Positive controls run before everything that relies on them (CONTRACT.md 5). */
+export function orderRequirements(requirements: readonly Requirement[]): Requirement[] {
+  const byId = new Map(requirements.map((r) => [r.meta.id, r]));
+  const done = new Set<string>();
+  const ordered: Requirement[] = [];
+  const visit = (r: Requirement) => {
+    if (done.has(r.meta.id)) return;
+    done.add(r.meta.id);
+    for (const dep of r.dependsOn ?? []) {
+      const d = byId.get(dep);
+      if (d) visit(d);
+    }
+    ordered.push(r);
+  };
+  for (const r of requirements.filter((r) => r.check)) visit(r);
+  return ordered;
+}
+
+export async function runTarget(
+  target: StartedTarget,
+  sender: ExchangeSender,
+  requirements: readonly Requirement[],
+  options: RunTargetOptions,
+): Promise<TargetRunOutcome> {
+  const inspections: Inspection[] = requirements
+    .filter((r) => r.inspect)
+    .map((requirement) => ({ requirement, judged: 0 }));
+  let requests = 0;
+  const onExchange = (exchange: Exchange) => {
+    requests++;
+    for (const ins of inspections) {
+      const verdict = ins.requirement.inspect!(exchange);
+      if (!verdict.inScope) continue;
+      ins.judged++;
+      if (verdict.violation && !ins.violation) ins.violation = { ...verdict.violation, exchange };
+    }
+  };
+  const ctx = new RunContext({
+    target,
+    sender,
+    numRuns: options.numRuns,
+    seed: options.seed,
+    path: options.path,
+    onExchange,
+    signal: options.signal,
+  });
+
+  const results = new Map<string, RequirementResult>();
+  for (const requirement of orderRequirements(requirements)) {
+    const started = performance.now();
+    const result = await runOne(ctx, requirement, results, options);
+    result.durationMs = Math.round(performance.now() - started);
+    results.set(requirement.meta.id, result);
+    options.onProgress?.({
+      requirement: requirement.meta.id,
+      status: result.status,
+      durationMs: result.durationMs,
+    });
+  }
+  for (const ins of inspections) {
+    const result = judgeInspection(ins, options);
+    results.set(ins.requirement.meta.id, result);
+    options.onProgress?.({
+      requirement: ins.requirement.meta.id,
+      status: result.status,
+      durationMs: 0,
+    });
+  }
+  // Report in catalogue order, whatever order they ran in.
+  return {
+    requirements: requirements.map((r) => results.get(r.meta.id)!).filter(Boolean),
+    requests,
+  };
+}
+
+function base(requirement: Requirement): RequirementResult {
+  return {
+    id: requirement.meta.id,
+    meta: requirement.meta,
+    status: "passed",
+    durationMs: 0,
+    numRuns: 0,
+    requests: 0,
+  };
+}
+
+async function runOne(
+  ctx: RunContext,
+  requirement: Requirement,
+  earlier: Map<string, RequirementResult>,
+  options: RunTargetOptions,
+): Promise<RequirementResult> {
+  const result = base(requirement);
+  for (const dep of requirement.dependsOn ?? []) {
+    const d = earlier.get(dep);
+    if (d && d.status !== "passed") {
+      return {
+        ...result,
+        status: "inconclusive",
+        reason: `positive control ${dep} did not hold (${d.status})`,
+      };
+    }
+  }
+  if (requirement.preconditions?.includes("plaintext-port") && !ctx.target.plaintextUrl()) {
+    return { ...result, status: "skipped", reason: "the target declares no plaintext listener" };
+  }
+  if (options.signal?.aborted)
+    return { ...result, status: "inconclusive", reason: "run interrupted" };
+  ctx.begin(requirement.meta.id);
+  try {
+    await requirement.check!(ctx);
+    // A requirement leaves the seeded state behind for the next one.
+    ctx.markDirty();
+    await ctx.restore();
+    return { ...result, numRuns: ctx.cases, requests: ctx.requests };
+  } catch (error) {
+    ctx.markDirty();
+    await ctx.restore().catch(() => undefined);
+    const counts = { numRuns: ctx.cases, requests: ctx.requests };
+    if (error instanceof RequirementFailure) {
+      const repro = error instanceof PropertyFailure ? error.reproduction : undefined;
+      const seed = repro?.seed ?? options.seed;
+      const transcript = error.detail.exchanges ?? [];
+      const reproduction: Reproduction = {
+        seed,
+        ...(repro?.path ? { path: repro.path } : {}),
+        ...(repro?.counterexample ? { counterexample: repro.counterexample } : {}),
+        command: options.replayCommand?.(requirement.meta.id, seed, repro?.path) ?? "",
+        curl: options.toCurl ? transcript.map(options.toCurl) : [],
+        ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
+      };
+      return {
+        ...result,
+        ...counts,
+        status: "failed",
+        failure: {
+          title: error.detail.title,
+          expected: error.detail.expected,
+          actual: error.detail.actual,
+          hint: error.detail.hint ?? requirement.meta.remediation,
+          reproduction,
+          transcript,
+        },
+      };
+    }
+    if (error instanceof Inconclusive)
+      return { ...result, ...counts, status: "inconclusive", reason: error.reason };
+    return {
+      ...result,
+      ...counts,
+      status: "inconclusive",
+      reason: `internal error: ${String(error)}`,
+    };
+  }
+}
+
+function judgeInspection(ins: Inspection, options: RunTargetOptions): RequirementResult {
+  const result = base(ins.requirement);
+  result.numRuns = ins.judged;
+  if (ins.violation) {
+    const { exchange, ...v } = ins.violation;
+    return {
+      ...result,
+      status: "failed",
+      failure: {
+        ...v,
+        hint: ins.requirement.meta.remediation,
+        reproduction: {
+          seed: options.seed,
+          command:
+            options.replayCommand?.(
+              exchange.requirement ?? ins.requirement.meta.id,
+              options.seed,
+              undefined,
+            ) ?? "",
+          curl: options.toCurl ? [options.toCurl(exchange)] : [],
+          ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
+        },
+        transcript: [exchange],
+      },
+    };
+  }
+  if (ins.judged === 0) {
+    return {
+      ...result,
+      status: "inconclusive",
+      reason: "no exchange of this run was in scope, so nothing was judged",
+    };
+  }
+  return result;
+}
