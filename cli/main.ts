@@ -6,6 +6,7 @@ import { ensureEngine } from "../harness/engine/ensureEngine.ts";
 import { ensureBaseImage } from "../harness/images/baseImage.ts";
 import { loadManifest } from "../harness/manifest/load.ts";
 import { configureSignalCleanup, removeLabelledContainers } from "../harness/target/cleanup.ts";
+import { PROCESS_RUN_ID } from "../harness/target/labels.ts";
 import { writeReports } from "../reports/writeReports.ts";
 import { CATALOGUE, selectRequirements } from "../suites/catalogue.ts";
 import type { RunResult } from "../suites/result.ts";
@@ -88,8 +89,11 @@ async function run(targets: string[], flags: RunFlags): Promise<number> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      // Second signal: the user insists. Remove what we started and go.
-      void removeLabelledContainers().finally(() => process.exit(2));
+      // Second signal: the user insists. Remove what this run started (never the
+      // containers of other runs on the same engine) and go.
+      void removeLabelledContainers(PROCESS_RUN_ID)
+        .catch(() => undefined)
+        .finally(() => process.exit(2));
       return;
     }
     process.stderr.write(
@@ -170,12 +174,14 @@ async function replay(
   });
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The command tree; `run` handlers report their exit code through `setCode`. */
+export function buildProgram(setCode: (code: number) => void = () => {}): Command {
   const program = new Command("conformance")
     .description("Property-based conformance suite for HTTP Basic Auth services (BAIP/1)")
     .exitOverride()
+    // A fixed width, so that help (and README's copy of it) does not depend on the terminal.
+    .configureHelp({ helpWidth: 100 })
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  let code = 0;
   program
     .command("run")
     .description("run the suite against target folders (target.yaml), images or URL targets")
@@ -206,7 +212,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option("-q, --quiet", "no progress lines")
     .action(async (targets: string[], flags: RunFlags) => {
-      code = await run(targets, flags);
+      setCode(await run(targets, flags));
     });
   program
     .command("replay")
@@ -216,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("-t, --target <name>", "target name (default: the first with that failure)")
     .option("-o, --out <dir>", "report folder", "conformance-reports/replay")
     .action(async (report: string, opts: { target?: string; requirement: string; out: string }) => {
-      code = await replay(report, opts);
+      setCode(await replay(report, opts));
     });
   program
     .command("list")
@@ -237,6 +243,14 @@ export async function main(argv: string[]): Promise<number> {
             `${r.meta.id.padEnd(9)} ${r.meta.level.padEnd(7)} ${r.meta.title}\n`,
           );
     });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;

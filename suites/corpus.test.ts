@@ -2,6 +2,7 @@
 // requirement, compliant variants pass every MUST and warn only where listed, and each
 // broken target fails exactly the requirements its manifest lists: a change in the
 // suite's behaviour shows up here as a diff. Also writes the kill matrix.
+import { existsSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +14,10 @@ const TARGETS_DIR = join(import.meta.dirname, "..", "targets");
 const RUNS = Number(process.env.BAIP_CORPUS_RUNS ?? 10);
 const SEED = Number(process.env.BAIP_CORPUS_SEED ?? 20261128);
 
+// Every folder of targets/ that holds a manifest (targets/faults/ holds fault targets of
+// the reliability tests: they are not conformance subjects).
 const targets = (await readdir(TARGETS_DIR, { withFileTypes: true }))
-  .filter((d) => d.isDirectory() && !d.name.startsWith("_") && !d.name.startsWith("."))
+  .filter((d) => d.isDirectory() && existsSync(join(TARGETS_DIR, d.name, "target.yaml")))
   .map((d) => d.name)
   .sort();
 

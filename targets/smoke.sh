@@ -6,8 +6,8 @@
 #
 # - makes a throw-away CA, a server certificate for localhost and 127.0.0.1, and a
 #   users.json whose passwords hold ':', spaces and non-ASCII characters;
-# - builds the target's Dockerfile (build context: the target folder, or the folder
-#   named by a `# build-context: PATH` line in the Dockerfile, relative to it);
+# - builds the target's Dockerfile with the build context of its target.yaml
+#   (`boot: { dockerfile: ., context: .. }`: both relative to the target folder);
 # - runs it read-only, without capabilities, as nobody, ports on 127.0.0.1 only;
 # - compares the failures seen with `expect.fails` of its target.yaml.
 # The container is always removed (--keep: left running, printed, for poking with curl).
@@ -54,7 +54,7 @@ EOF
 chmod -R a+rX "$work/conformance"
 
 # --- build ---------------------------------------------------------------------------
-context_rel=$(sed -n 's/^# build-context: *//p' "$dir/Dockerfile" | head -1)
+context_rel=$(sed -n 's/^boot:.*context: *\([^ ,}]*\).*/\1/p' "$dir/target.yaml" | head -1)
 context=$(cd "$dir/${context_rel:-.}" && pwd)
 echo "smoke: building $name (context $context)"
 if ! docker build -q -f "$dir/Dockerfile" -t "$image" "$context" >"$work/build.log" 2>&1; then

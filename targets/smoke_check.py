@@ -222,7 +222,7 @@ def authn_06(t: Target, users, admins) -> None:
     user = users[0]
     path = f"/users/{user['username']}"
     unknown = t.request("GET", path, {"username": "nobody-zz9", "password": user["password"]})
-    wrong = t.request("GET", path, user, password=user["password"] + "x")
+    wrong = t.request("GET", path, user, password="an unrelated wrong password")
     strip = lambda r: {k: v for k, v in r.headers.items() if k != "date"}  # noqa: E731
     expect(
         (unknown.status, unknown.body, strip(unknown)) == (wrong.status, wrong.body, strip(wrong)),
@@ -585,7 +585,11 @@ def model_01(t: Target, users, admins) -> None:
         record.get("display_name") == "admin wrote this" and record.get("email") == "b.model@example.com",
         f"after interleaved PATCHes b reads {record}",
     )
-    # 3. The same valid write twice succeeds twice.
+    # 3. Reads through both endpoints after writes: still refused across users.
+    t.request("PATCH", bpath, b, body={"display_name": "model step 3"})
+    reply = t.request("GET", f"/profile?username={b['username']}", a)
+    expect(reply.status in REFUSED, f"after b PATCH b, a GET /profile?username=b: {show(reply)}")
+    # 3b. The same valid write twice succeeds twice.
     for _ in range(2):
         reply = t.request("PATCH", bpath, b, body={"display_name": "same twice"})
         expect(200 <= reply.status < 300, f"repeated PATCH: {show(reply)}")
@@ -598,6 +602,12 @@ def model_01(t: Target, users, admins) -> None:
     reply = t.request("PATCH", bpath, b, body={"display_name": "after refusal"})
     record = t.snapshot(b) or {}
     expect(record.get("display_name") == "after refusal", f"after a refused then a valid PATCH: {record}")
+    # 5. A write over plain HTTP, then a read over HTTPS: nothing changed.
+    if t.plain is not None:
+        before = t.snapshot(b)
+        reply = t.request("PATCH", bpath, b, body={"display_name": "plain write"}, transport="plain")
+        expect(not 200 <= reply.status < 300, f"PATCH over plain HTTP: {show(reply)}")
+        expect(t.snapshot(b) == before, "a PATCH over plain HTTP changed the record")
 
 
 # Order: stateless first, state-corrupting ones (mass assignment, role writes) last.

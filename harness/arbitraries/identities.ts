@@ -65,6 +65,8 @@ const username = fc.oneof(
   { arbitrary: fc.stringMatching(USERNAME_PATTERN), weight: 1 },
 );
 
+const distinctive = (s: string) => s.trim().length >= 8;
+
 function password(index: number): fc.Arbitrary<string> {
   const core = fc.string({ unit: fc.constantFrom(...ALNUM), minLength: 8, maxLength: 16 });
   const extra = fc.array(fc.constantFrom(...Object.values(PASSWORD_FRAGMENTS).flat()), {
@@ -90,8 +92,10 @@ export function identities(constraints: IdentitiesConstraints): fc.Arbitrary<Ide
     .tuple(
       fc.uniqueArray(username, { minLength: n, maxLength: n }),
       fc.tuple(...Array.from({ length: n }, (_, i) => password(i))),
-      fc.array(validEmails(), { minLength: n, maxLength: n }),
-      fc.array(validDisplayNames(), { minLength: n, maxLength: n }),
+      // Seeded values are distinctive (8+ characters), so that a leak of one in any
+      // response body can be recognised (AUTHZ-01, TLS-01).
+      fc.array(validEmails().filter(distinctive), { minLength: n, maxLength: n }),
+      fc.array(validDisplayNames().filter(distinctive), { minLength: n, maxLength: n }),
     )
     .map(([names, passwords, emails, displayNames]) =>
       names.map((name, i) => ({

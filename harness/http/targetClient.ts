@@ -217,6 +217,17 @@ export class TargetClient implements AsyncDisposable {
     await Promise.all(agents.map((a) => a.close().catch(() => a.destroy())));
   }
 
+  /**
+   * Closes the connection pools at once, failing requests still in flight (an
+   * interrupted or abandoned run does not wait for their timeouts). Idempotent.
+   */
+  async destroy(): Promise<void> {
+    const agents = [this.tlsAgent?.agent, this.plainAgent].filter((a): a is Agent => !!a);
+    this.tlsAgent = undefined;
+    this.plainAgent = undefined;
+    await Promise.all(agents.map((a) => a.destroy().catch(() => undefined)));
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

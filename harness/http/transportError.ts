@@ -81,7 +81,9 @@ export function classifyTransportError(err: unknown): {
   for (const e of chain) {
     const c = e.code ?? "";
     if (RESET_CODES.has(c)) return { code: "ECONNRESET", message };
-    if (PROTOCOL_CODES.test(c)) return { code: "PROTOCOL_ERROR", message };
+    // undici's parser errors carry an HPE_ code only for some llhttp errors.
+    if (PROTOCOL_CODES.test(c) || e.name === "HTTPParserError")
+      return { code: "PROTOCOL_ERROR", message };
   }
   return { code: "ERROR", message };
 }

@@ -143,6 +143,19 @@ export class ContainerTarget implements StartedTarget {
     }
   }
 
+  async exitReason(): Promise<string | undefined> {
+    const id = this.container?.getId();
+    if (id === undefined) return "its container was removed";
+    try {
+      const docker = await getDocker();
+      const state = (await docker.getContainer(id).inspect()).State;
+      if (state.Running) return undefined;
+      return `container ${id.slice(0, 12)} ${state.Status} with exit code ${state.ExitCode}${state.OOMKilled ? " (killed: out of memory)" : ""}`;
+    } catch (error) {
+      return `container ${id.slice(0, 12)} is gone (${(error as Error).message.split("\n")[0]})`;
+    }
+  }
+
   async logTail(lines = 20): Promise<string> {
     const id = this.container?.getId();
     return id === undefined ? "(no container)" : containerLogTail(id, lines);

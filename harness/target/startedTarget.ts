@@ -23,6 +23,12 @@ export interface StartedTarget extends AsyncDisposable {
   containerId(): string | undefined;
   /** Whether the target process is still alive (containers: still running). */
   isAlive(): Promise<boolean>;
+  /**
+   * Why the target is no longer running, one line (`container abc123 exited with code 70
+   * (killed: out of memory)`), or undefined while it runs or when the harness cannot tell
+   * (URL targets).
+   */
+  exitReason?(): Promise<string | undefined>;
   /** Last log lines (for errors). */
   logTail(lines?: number): Promise<string>;
   /**

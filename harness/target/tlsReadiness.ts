@@ -36,8 +36,11 @@ export function probeHttps(
         headers: { connection: "close" },
       },
       (res) => {
-        res.resume();
+        // The status is the answer; the body is not needed, and one that is huge or never
+        // ends must not keep a socket (and the process) busy after the probe.
         resolve({ ok: true, status: res.statusCode ?? 0 });
+        res.on("error", () => undefined);
+        res.destroy();
       },
     );
     req.on("timeout", () =>
@@ -48,11 +51,21 @@ export function probeHttps(
     req.on("error", (error: NodeJS.ErrnoException) =>
       resolve({
         ok: false,
-        problem: `${error.code ? `${error.code}: ` : ""}${error.message}`.split("\n")[0],
+        problem: `${error.code ? `${error.code}: ` : ""}${opensslReason(error.message)}`.split(
+          "\n",
+        )[0],
       }),
     );
     req.end();
   });
+}
+
+/**
+ * OpenSSL's reason out of its error string: `write EPROTO 80...:error:0A00010B:SSL
+ * routines:ssl3_get_record:wrong version number:../deps/...` becomes `wrong version number`.
+ */
+function opensslReason(message: string): string {
+  return /error:[0-9A-Fa-f]+:[^:]*:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
 }
 
 export class TlsReadinessStrategy implements WaitStrategy {

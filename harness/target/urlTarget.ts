@@ -67,7 +67,7 @@ export class UrlTarget implements StartedTarget {
       if (Date.now() >= deadline) {
         throw new TargetBootError(
           manifest.name,
-          `${target.baseUrl()} did not answer over TLS within ${manifest.limits.bootTimeoutMs} ms (${probe.problem})${caFile ? "" : "; for a private CA set BAIP_CA_FILE"}`,
+          `${target.baseUrl()} did not answer over TLS within ${manifest.limits.bootTimeoutMs} ms (${probe.problem}): ${urlProbeHint(probe.problem ?? "", caFile)}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -127,4 +127,21 @@ export class UrlTarget implements StartedTarget {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
+}
+
+/** The likely fix for a URL target that did not answer, from the last probe's problem. */
+export function urlProbeHint(problem: string, caFile: string | undefined): string {
+  if (/^ECONNREFUSED\b/.test(problem))
+    return "nothing listens there: start the service, or correct boot.url";
+  if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|EPROTO/i.test(problem))
+    return "something answers on that port, but not with TLS (a plaintext HTTP listener?): point boot.url at the service's HTTPS port";
+  if (/CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME|HOSTNAME/i.test(problem))
+    return caFile
+      ? `its certificate does not verify against BAIP_CA_FILE=${caFile}: point it at the CA that issued the service's certificate`
+      : "its certificate does not verify against the public roots: for a private CA set BAIP_CA_FILE to the CA's PEM file";
+  if (/ETIMEDOUT|timeout/i.test(problem))
+    return "the service is up but did not answer in time: check that boot.url is its HTTPS port, or raise limits.bootTimeoutMs";
+  return caFile
+    ? "check boot.url and that the service is up"
+    : "check boot.url and that the service is up; for a private CA set BAIP_CA_FILE";
 }

@@ -9,6 +9,7 @@
 import type { TestProject } from "vitest/node";
 import { ensureEngine } from "../engine/ensureEngine.ts";
 import { ensureBaseImage } from "../images/baseImage.ts";
+import { ensureTestTools } from "./testTools.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -38,6 +39,10 @@ export async function setup(project: TestProject): Promise<void> {
     }
   }
   project.provide("baipEngineError", engineError);
+  // After the engine: both may use apt-get, which takes one lock at a time.
+  await ensureTestTools().catch((error) =>
+    process.stderr.write(`baip: ${(error as Error).message}\n`),
+  );
 }
 
 export async function teardown(): Promise<void> {

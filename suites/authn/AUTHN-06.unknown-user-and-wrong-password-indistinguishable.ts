@@ -59,6 +59,8 @@ export const requirement: Requirement = {
         },
       });
       ctx.markDirty();
+      // Only two 401s can be told apart or not; a wrong password that gets in is AUTHN-03's.
+      fc.pre(wrongPassword.response?.status === 401 && unknownUser.response?.status === 401);
       if (fingerprint(wrongPassword) !== fingerprint(unknownUser)) {
         throw new RequirementFailure({
           title: "the 401 tells an unknown user from a wrong password",

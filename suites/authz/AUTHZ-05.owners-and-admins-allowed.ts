@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { validBody } from "../lib/bodies.ts";
+import { plainBody } from "../lib/bodies.ts";
 import { expectOutcome } from "../lib/expect.ts";
 import { authorisedWriters, writeKindFor } from "../lib/pairs.ts";
 import { expectReadBack } from "../lib/readBack.ts";
@@ -28,7 +28,7 @@ export const requirement: Requirement = {
         fc.record({
           pair: fc.constant(pair),
           kind: fc.constant(kind),
-          body: validBody(pair.record.resource, kind),
+          body: plainBody(pair.record.resource, kind),
           readIndex: fc.nat(),
         }),
       ),

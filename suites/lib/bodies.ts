@@ -21,3 +21,25 @@ export function validBody(
     ? fc.record(model)
     : fc.record(model, { requiredKeys: [] }).filter((b) => Object.keys(b).length > 0);
 }
+
+/**
+ * Unremarkable valid values (ASCII e-mail and display name) for positive controls whose
+ * subject is authorization, not validation: a target that mangles exotic display names
+ * fails INPUT-04 for it, not AUTHZ-05.
+ */
+export function plainBody(
+  resource: ResourceSpec,
+  kind: WriteKind,
+): fc.Arbitrary<Record<string, unknown>> {
+  const word = fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/);
+  const plain = (k: "email" | "display_name") =>
+    k === "email"
+      ? fc.tuple(word, word).map(([l, d]) => `${l}@${d}.example`)
+      : fc.tuple(word, word).map(([a, b]) => `${a} ${b}`);
+  const model = Object.fromEntries(
+    Object.entries(resource.writable).map(([name, spec]) => [name, plain(spec.kind)]),
+  );
+  return kind === "replace"
+    ? fc.record(model)
+    : fc.record(model, { requiredKeys: [] }).filter((b) => Object.keys(b).length > 0);
+}

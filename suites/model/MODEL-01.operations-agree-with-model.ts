@@ -492,7 +492,7 @@ export const requirement: Requirement = {
           });
         }
       },
-      { numRuns: Math.max(1, Math.ceil(ctx.numRuns / 2)) },
+      { numRuns: ctx.numRuns },
     );
   },
 };

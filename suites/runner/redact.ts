@@ -2,27 +2,30 @@
 // password is still a secret). Replace them before anything is rendered.
 import type { Identity } from "../../harness/identity/identity.ts";
 
-const MIN_SHARED = 4;
+/**
+ * A string is a variant of a password when it shares, ignoring case, a run of at least
+ * half the password (and at least 4 characters): prefixes, suffixes and case variants
+ * of the real one. Shorter coincidences are left alone so counterexamples stay readable.
+ */
+function isVariantOf(s: string, password: string): boolean {
+  const a = s.toLowerCase();
+  const b = password.toLowerCase();
+  const run = Math.max(4, Math.ceil(b.length / 2));
+  if (b.length < 4) return a.includes(b);
+  for (let i = 0; i + run <= b.length; i++) {
+    if (a.includes(b.slice(i, i + run))) return true;
+  }
+  return false;
+}
 
 function redactString(s: string, identities: readonly Identity[]): string {
   for (const id of identities) {
     if (s === id.password) return `<password of ${id.username} from ${id.passwordSource}>`;
-    if (
-      id.password.length >= MIN_SHARED &&
-      (s.includes(id.password) || sharesRun(s, id.password))
-    ) {
+    if (isVariantOf(s, id.password)) {
       return `<variant of the password of ${id.username} (${[...s].length} chars)>`;
     }
   }
   return s;
-}
-
-/** True when a and b share a run of MIN_SHARED or more characters. */
-function sharesRun(a: string, b: string): boolean {
-  for (let i = 0; i + MIN_SHARED <= b.length; i++) {
-    if (a.includes(b.slice(i, i + MIN_SHARED))) return true;
-  }
-  return false;
 }
 
 export function redactValue(value: unknown, identities: readonly Identity[]): unknown {
@@ -30,6 +33,10 @@ export function redactValue(value: unknown, identities: readonly Identity[]): un
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, identities));
   if (value && typeof value === "object") {
+    // Objects that describe themselves (fast-check command sequences) print that way.
+    if (!Array.isArray(value) && value.toString !== Object.prototype.toString) {
+      return redactString(String(value), identities);
+    }
     if ("resource" in value && "id" in value && "owner" in value) {
       const r = value as { resource: { name: string }; id: string };
       return `<${r.resource.name} ${r.id}>`;

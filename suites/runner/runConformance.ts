@@ -37,6 +37,11 @@ export interface ConformanceOptions {
   log?: (line: string) => void;
   /** How to invoke the CLI in replay commands (default `npx conformance`). */
   command?: string;
+  /**
+   * Labels the run's containers (`baip.run`), so that they can be told from those of
+   * concurrent runs and removed. Default: this process's run id (env BAIP_RUN_ID).
+   */
+  runId?: string;
 }
 
 export const DEFAULT_NUM_RUNS = 25;
@@ -102,6 +107,8 @@ async function runOneTarget(
   let name = source;
   let manifest: TargetManifest | undefined;
   let target: StartedTarget | undefined;
+  let client: TargetClient | undefined;
+  let deadlineTimer: NodeJS.Timeout | undefined;
   const inconclusive = (error: string): TargetResult => ({
     name,
     source,
@@ -128,17 +135,21 @@ async function runOneTarget(
       identities,
       tls,
       signal: options.signal,
+      ...(options.runId === undefined ? {} : { runId: options.runId }),
     });
     log(`${name}: ready in ${target.bootMs} ms at ${target.baseUrl()}`);
-    const client = new TargetClient(target, {
+    client = new TargetClient(target, {
       requestTimeoutMs: manifest.limits.requestTimeoutMs,
       identities: () => target!.identities(),
       maxRecorded: 1,
     });
-    const deadline = AbortSignal.any([
-      ...(options.signal ? [options.signal] : []),
-      ...(options.targetTimeoutMs ? [AbortSignal.timeout(options.targetTimeoutMs)] : []),
-    ]);
+    // Not AbortSignal.timeout(): Node 20 lets a timeout signal that only AbortSignal.any()
+    // refers to be garbage-collected, and then the deadline never fires. The timer here
+    // holds its controller until it fires or is cleared.
+    const expiry = new AbortController();
+    if (options.targetTimeoutMs)
+      deadlineTimer = setTimeout(() => expiry.abort(), options.targetTimeoutMs);
+    const deadline = AbortSignal.any([...(options.signal ? [options.signal] : []), expiry.signal]);
     const outcome = await runTarget(target, client, requirements, {
       numRuns: options.numRuns,
       seed: options.seed,
@@ -153,18 +164,21 @@ async function runOneTarget(
       ],
       onProgress: (e) => log(`${name}: ${e.requirement} ${e.status} (${e.durationMs} ms)`),
     });
-    await client[Symbol.asyncDispose]?.();
     const interrupted = options.signal?.aborted;
     const timedOut = !interrupted && deadline.aborted;
-    const verdict = interrupted || timedOut ? "INCONCLUSIVE" : verdictOf(outcome.requirements);
+    const error = interrupted
+      ? "run interrupted"
+      : timedOut
+        ? `the target's run exceeded ${options.targetTimeoutMs} ms (--target-timeout)`
+        : outcome.unavailable;
+    const verdict = error !== undefined ? "INCONCLUSIVE" : verdictOf(outcome.requirements);
+    if (outcome.unavailable !== undefined && !interrupted && !timedOut)
+      log(`${name}: INCONCLUSIVE: ${outcome.unavailable.split("\n")[0]}`);
     return {
       name,
       source,
       verdict,
-      ...(interrupted ? { error: "run interrupted" } : {}),
-      ...(timedOut
-        ? { error: `the target's run exceeded ${options.targetTimeoutMs} ms (--target-timeout)` }
-        : {}),
+      ...(error !== undefined ? { error } : {}),
       bootMs: target.bootMs,
       durationMs: Math.round(performance.now() - started),
       requests: outcome.requests,
@@ -176,6 +190,9 @@ async function runOneTarget(
     log(`${name}: INCONCLUSIVE: ${message.split("\n")[0]}`);
     return inconclusive(message);
   } finally {
+    clearTimeout(deadlineTimer);
+    // Requests still in flight (an interrupt, a deadline) are failed, not waited for.
+    await client?.destroy();
     await target?.stop().catch(() => undefined);
   }
 }

@@ -30,6 +30,11 @@ export interface RunTargetOptions {
 export interface TargetRunOutcome {
   requirements: RequirementResult[];
   requests: number;
+  /**
+   * Why the run stopped early: the target stopped answering or its container died
+   * (TargetUnavailable). The target is then INCONCLUSIVE, whatever was judged before.
+   */
+  unavailable?: string;
 }
 
 interface Inspection {
@@ -88,7 +93,13 @@ export async function runTarget(
   const results = new Map<string, RequirementResult>();
   for (const requirement of orderRequirements(requirements)) {
     const started = performance.now();
-    const result = await runOne(ctx, requirement, results, options);
+    const result = ctx.unavailable
+      ? {
+          ...base(requirement),
+          status: "inconclusive" as const,
+          reason: `not run: ${firstLine(ctx.unavailable.reason)}`,
+        }
+      : await runOne(ctx, requirement, results, options);
     result.durationMs = Math.round(performance.now() - started);
     results.set(requirement.meta.id, result);
     options.onProgress?.({
@@ -110,7 +121,12 @@ export async function runTarget(
   return {
     requirements: requirements.map((r) => results.get(r.meta.id)!).filter(Boolean),
     requests,
+    ...(ctx.unavailable ? { unavailable: ctx.unavailable.reason } : {}),
   };
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? "";
 }
 
 function base(requirement: Requirement): RequirementResult {
@@ -131,16 +147,13 @@ async function runOne(
   options: RunTargetOptions,
 ): Promise<RequirementResult> {
   const result = base(requirement);
-  for (const dep of requirement.dependsOn ?? []) {
+  // A failed positive control does not stop the check: a failure found anyway is real
+  // (a wrong password that gets in fails AUTHN-03 whatever AUTHN-01 says), but a pass is
+  // vacuous and reported INCONCLUSIVE (CONTRACT.md 5).
+  const unmet = (requirement.dependsOn ?? []).filter((dep) => {
     const d = earlier.get(dep);
-    if (d && d.status !== "passed") {
-      return {
-        ...result,
-        status: "inconclusive",
-        reason: `positive control ${dep} did not hold (${d.status})`,
-      };
-    }
-  }
+    return d !== undefined && d.status !== "passed";
+  });
   if (requirement.preconditions?.includes("plaintext-port") && !ctx.target.plaintextUrl()) {
     return { ...result, status: "skipped", reason: "the target declares no plaintext listener" };
   }
@@ -152,7 +165,17 @@ async function runOne(
     // A requirement leaves the seeded state behind for the next one.
     ctx.markDirty();
     await ctx.restore();
-    return { ...result, numRuns: ctx.cases, requests: ctx.requests };
+    const counts = { numRuns: ctx.cases, requests: ctx.requests };
+    if (unmet.length > 0) {
+      const why = unmet.map((d) => `${d} ${earlier.get(d)?.status}`).join(", ");
+      return {
+        ...result,
+        ...counts,
+        status: "inconclusive",
+        reason: `no failure found, but a pass would be vacuous: positive control ${why}`,
+      };
+    }
+    return { ...result, ...counts };
   } catch (error) {
     ctx.markDirty();
     await ctx.restore().catch(() => undefined);
@@ -184,7 +207,7 @@ async function runOne(
       };
     }
     if (error instanceof Inconclusive)
-      return { ...result, ...counts, status: "inconclusive", reason: error.reason };
+      return { ...result, ...counts, status: "inconclusive", reason: firstLine(error.reason) };
     return {
       ...result,
       ...counts,

@@ -8,10 +8,13 @@ import type { RecordState, Snapshot, SuiteContext } from "../context.ts";
 import { Inconclusive, RequirementFailure } from "../failure.ts";
 import {
   allRecords,
+  credentialsOf,
   fromTargetRecord,
   jsonOf,
   type OwnedRecord,
+  pathFor,
   readAs,
+  readEndpoint,
   seededState,
   writeAs,
   writeKinds,
@@ -39,6 +42,18 @@ export class PropertyFailure extends RequirementFailure {
   }
 }
 
+/**
+ * The target stopped answering (a request and a health check after it got no response)
+ * or its container is no longer running: nothing more of its run can be judged, so the
+ * runner stops it and the target is INCONCLUSIVE with this reason (CONTRACT.md 5).
+ */
+export class TargetUnavailable extends Inconclusive {
+  override readonly name = "TargetUnavailable";
+}
+
+/** Transport failures of the client itself, which say nothing about the target. */
+const CLIENT_SIDE_ERRORS = new Set(["INVALID_REQUEST", "NO_PLAINTEXT_LISTENER"]);
+
 export interface ContextOptions {
   target: StartedTarget;
   sender: ExchangeSender;
@@ -56,8 +71,14 @@ export class RunContext implements SuiteContext {
   requirementId = "";
   private caseLog: Exchange[] | undefined;
   private dirty = false;
+  private lastSnapshot: Snapshot | undefined;
   private readonly records: OwnedRecord[];
   private propertyIndex = 0;
+  /** Set once the target is found unavailable; every later send throws it. */
+  unavailable: TargetUnavailable | undefined;
+  /** Containers replaced by restore() since a record was last read back. */
+  private resetsSinceReadBack = 0;
+  private totalRequests = 0;
   requests = 0;
   cases = 0;
 
@@ -95,9 +116,16 @@ export class RunContext implements SuiteContext {
     this.cases = 0;
   }
 
+  /**
+   * Sends and records one request. Throws only when the run cannot go on: Inconclusive
+   * once it is interrupted (at once, not after the request in flight), TargetUnavailable
+   * once the target stopped answering or its container died.
+   */
   async send(spec: RequestSpec): Promise<Exchange> {
-    if (this.options.signal?.aborted) throw new Inconclusive("run interrupted");
-    const exchange = await this.options.sender.send(spec);
+    this.lastSnapshot = undefined;
+    this.throwIfStopped();
+    const exchange = await untilAborted(this.options.sender.send(spec), this.options.signal);
+    this.totalRequests++;
     exchange.requirement = this.requirementId;
     const auth = spec.auth;
     if (
@@ -109,7 +137,64 @@ export class RunContext implements SuiteContext {
     this.requests++;
     this.caseLog?.push(exchange);
     this.options.onExchange(exchange);
+    const transport = spec.transport ?? "tls";
+    if (
+      transport === "tls" &&
+      exchange.response === undefined &&
+      !CLIENT_SIDE_ERRORS.has(exchange.error?.code ?? "")
+    ) {
+      await this.checkAvailable(exchange);
+    }
     return exchange;
+  }
+
+  private throwIfStopped(): void {
+    if (this.unavailable) throw this.unavailable;
+    if (this.options.signal?.aborted) throw new Inconclusive("run interrupted");
+  }
+
+  /**
+   * An HTTPS request got no response. If the target still answers a plain read of a
+   * seeded record by its owner, the failure is this request's own and the check judges
+   * it; if not (or the container is gone), the target is unavailable and the run stops,
+   * rather than every remaining request waiting for its timeout, or a check reading a
+   * dead target as a broken one.
+   */
+  private async checkAvailable(failed: Exchange): Promise<void> {
+    const target = this.options.target;
+    let exited = await target.exitReason?.();
+    if (exited === undefined) {
+      const probe = await this.healthCheck();
+      if (probe === undefined || probe.response !== undefined) return;
+      // A container on its way out may still show as running: give the engine a moment.
+      for (let i = 0; i < 3 && exited === undefined && target.exitReason; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        exited = await target.exitReason();
+      }
+      if (exited === undefined) {
+        this.unavailable = new TargetUnavailable(
+          `the target stopped answering: ${oneLine(failed)}, and a health check right after (${oneLine(probe)}) got no response either`,
+        );
+        throw this.unavailable;
+      }
+    }
+    let cause = `the target died during the run: ${exited}, after ${this.totalRequests} requests (in flight: ${oneLine(failed)})`;
+    const tail = await target.logTail(10).catch(() => "");
+    if (tail) cause += `\n--- last log lines of the target ---\n${tail}`;
+    this.unavailable = new TargetUnavailable(cause);
+    throw this.unavailable;
+  }
+
+  /** One read of a seeded record by its owner, unrecorded (no requirement judges it). */
+  private async healthCheck(): Promise<Exchange | undefined> {
+    const record = this.records[0];
+    if (record === undefined) return undefined;
+    const ep = readEndpoint(record.resource);
+    return this.options.sender.send({
+      method: ep.method,
+      path: pathFor(ep.path, record.id),
+      auth: credentialsOf(record.owner),
+    });
   }
 
   async property<Ts extends [unknown, ...unknown[]]>(
@@ -169,13 +254,17 @@ export class RunContext implements SuiteContext {
         : undefined;
     if (!state) {
       throw new Inconclusive(
-        `cannot read back ${record.resource.name} ${record.id} as its owner (${exchange.response?.status ?? exchange.error?.code}): integrity cannot be judged`,
+        `cannot read back ${record.resource.name} ${record.id} as its owner (${answerOf(exchange)}): integrity cannot be judged`,
       );
     }
+    this.resetsSinceReadBack = 0;
     return state;
   }
 
   async snapshot(): Promise<Snapshot> {
+    // Nothing was sent since the last read-back (one case's "after" is the next case's
+    // "before"): the records are what they were, so reading them again proves nothing new.
+    if (this.lastSnapshot) return this.lastSnapshot;
     const snap: Snapshot = new Map();
     for (const record of this.records) {
       const state = await this.readBack(record);
@@ -183,6 +272,7 @@ export class RunContext implements SuiteContext {
       snap.set(record.resource.name, byId);
       byId.set(record.id, state);
     }
+    this.lastSnapshot = snap;
     return snap;
   }
 
@@ -203,11 +293,26 @@ export class RunContext implements SuiteContext {
   }
 
   async restore(): Promise<void> {
+    this.throwIfStopped();
     this.dirty = false;
     for (const record of this.records) {
       const seeded = seededState(record);
-      const now = await this.readBack(record).catch(() => undefined);
+      let unreadable: unknown;
+      const now = await this.readBack(record).catch((error: unknown) => {
+        unreadable = error;
+        return undefined;
+      });
+      // An interrupted or dead run is not a changed record: never replace the container then.
+      this.throwIfStopped();
       if (now && sameState(now, seeded)) continue;
+      if (!now && this.resetsSinceReadBack > 0) {
+        // A fresh container did not help: replacing it again would not either, and each
+        // replacement is a boot. The records cannot be read, so nothing can be judged.
+        this.unavailable = new TargetUnavailable(
+          `${unreadable instanceof Inconclusive ? unreadable.reason : String(unreadable)}, even from a freshly started container`,
+        );
+        throw this.unavailable;
+      }
       const readOnlyChanged =
         !now ||
         Object.keys(record.resource.readOnly).some(
@@ -215,7 +320,9 @@ export class RunContext implements SuiteContext {
         );
       if (readOnlyChanged) {
         // The API cannot undo this (role/username are read-only): start over from users.json.
+        this.resetsSinceReadBack++;
         await this.options.target.reset();
+        this.lastSnapshot = undefined;
         return;
       }
       const body = Object.fromEntries(
@@ -229,10 +336,50 @@ export class RunContext implements SuiteContext {
       const ex = await writeAs(this, record.owner, record, kind, body);
       if (ex.response?.status === undefined || ex.response.status >= 300) {
         await this.options.target.reset();
+        this.lastSnapshot = undefined;
         return;
       }
     }
   }
+}
+
+/** Why a read-back gave no record: `404`, `TIMEOUT`, `200 with a body over the size cap`. */
+function answerOf(exchange: Exchange): string {
+  const response = exchange.response;
+  if (response === undefined) return exchange.error?.code ?? "no response";
+  if (response.status !== 200) return String(response.status);
+  return response.bodyTruncated
+    ? "200 with a body over the size cap, truncated"
+    : "200 with a body that is not a JSON record";
+}
+
+/** `GET /users/x -> TIMEOUT (no complete response within 2000 ms)` */
+function oneLine(exchange: Exchange): string {
+  const r = exchange.request;
+  const path = r.url.replace(/^https?:\/\/[^/]+/, "");
+  const got = exchange.response
+    ? String(exchange.response.status)
+    : `${exchange.error?.code ?? "no response"} (${(exchange.error?.message ?? "").split("\n")[0]})`;
+  return `${r.method} ${path} -> ${got}`;
+}
+
+/** The promise, or an Inconclusive as soon as `signal` aborts (the promise is left to settle). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Inconclusive("run interrupted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function sameState(a: RecordState, b: RecordState): boolean {

@@ -2,7 +2,8 @@
 
 Planted defect: the read endpoint only checks that the caller is logged in ("it is only
 a read"); writes are still guarded. Broken object level authorization (API1:2023, IDOR).
-Must fail: AUTHZ-01, MODEL-01.
+Must fail: AUTHZ-01, MODEL-01, and AUTHZ-04: every path variant that routes to V's
+record reaches the same unguarded read.
 """
 
 from baip_reference import policy

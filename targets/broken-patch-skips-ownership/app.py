@@ -2,7 +2,8 @@
 
 Planted defect: PUT checks "self or admin", the PATCH handler added later does not.
 Only one method of the same resource is unguarded (API5:2023 BFLA).
-Must fail: AUTHZ-02, MODEL-01.
+Must fail: AUTHZ-02, MODEL-01, and AUTHZ-04: every path variant that routes to V's
+record reaches the same unguarded write.
 """
 
 from baip_reference import policy

@@ -20,7 +20,7 @@ def authenticate(store, authorization):
     user = _reference_authenticate(store, authorization)
     role = request.args.get("role")
     if role:
-        return dataclasses.replace(user, role=role)  # DEFECT
+        return dataclasses.replace(user, role=role.lower())  # DEFECT
     return user
 
 

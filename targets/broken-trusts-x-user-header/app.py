@@ -1,8 +1,10 @@
-"""broken-trusts-x-user-header: X-User / X-Forwarded-User switch the caller's identity.
+"""broken-trusts-x-user-header: X-User and other proxy identity headers switch the caller.
 
-Planted defect: written to run behind an authenticating proxy, the service takes the
-identity from X-User or X-Forwarded-User when present, after checking the caller's own
-Basic credentials. Any user becomes any other user, admins included.
+Planted defect: written to run behind an authenticating proxy ("we support oauth2-proxy,
+Authelia and Apache"), the service takes the identity from the first proxy identity
+header present (X-User, X-Forwarded-User, Remote-User, ...), after checking the caller's
+own Basic credentials. Nothing strips those headers from client requests, so any user
+becomes any other user, admins included.
 Must fail: AUTHZ-03.
 """
 
@@ -12,13 +14,22 @@ from baip_reference import basic_auth
 from baip_reference.app import create_app  # noqa: F401  (gunicorn entry point)
 
 _reference_authenticate = basic_auth.authenticate
+PROXY_IDENTITY_HEADERS = (
+    "X-User",
+    "X-Forwarded-User",
+    "X-Remote-User",
+    "Remote-User",
+    "X-Authenticated-User",
+    "X-Auth-Request-User",
+)
 
 
 def authenticate(store, authorization):
     user = _reference_authenticate(store, authorization)
-    claimed = request.headers.get("X-User") or request.headers.get("X-Forwarded-User")
-    if claimed:
-        return store.get(claimed) or user  # DEFECT: a header names the identity
+    for header in PROXY_IDENTITY_HEADERS:
+        claimed = request.headers.get(header)
+        if claimed:
+            return store.get(claimed) or user  # DEFECT: a client-supplied header names the identity
     return user
 
 

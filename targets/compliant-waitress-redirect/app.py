@@ -41,7 +41,12 @@ def redirect_to_https(environ, start_response):
     body = b"Use HTTPS.\n"
     start_response(
         "308 Permanent Redirect",
-        [("Location", location), ("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
+        [
+            ("Location", location),
+            ("Content-Type", "text/plain"),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),  # CACHE-01 covers plain-HTTP answers too
+        ],
     )
     return [body]
 

@@ -179,10 +179,11 @@ class ApiHandler(BaseHTTPRequestHandler):
     """Routes: GET /profile?username=U, GET|PUT|PATCH /users/U. Everything else 404/405."""
 
     protocol_version = "HTTP/1.1"
-    server_version = "baip-stdlib"
-    sys_version = ""
     timeout = SOCKET_TIMEOUT
     store: Store  # set on the class at start-up
+
+    def version_string(self) -> str:
+        return "baip-stdlib"
 
     # Every method, known or not, goes through _dispatch (http.server would answer an
     # unknown method with 501, a 5xx: ERR-01).
@@ -293,8 +294,6 @@ class PlainHandler(BaseHTTPRequestHandler):
     """Port 8080: refuses every request without reading it (TLS-01, TLS-02, TLS-06)."""
 
     protocol_version = "HTTP/1.1"
-    server_version = "baip-stdlib"
-    sys_version = ""
     timeout = SOCKET_TIMEOUT
     BODY = b"400 Bad Request: this API is served over HTTPS only; credentials sent here are exposed.\n"
 
@@ -302,6 +301,9 @@ class PlainHandler(BaseHTTPRequestHandler):
         if name.startswith("do_"):
             return self._refuse
         raise AttributeError(name)
+
+    def version_string(self) -> str:
+        return "baip-stdlib"
 
     def _refuse(self) -> None:
         self.close_connection = True
