@@ -1,7 +1,7 @@
 // Shared by the reliability tests: the CLI as a child process, the engine's view of what a
 // run left behind, and per-test run ids and temporary folders.
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
@@ -102,9 +102,27 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   });
 }
 
+/**
+ * A TMPDIR for one CLI child, so that what the run leaves there can be listed. tsx keeps
+ * its compile cache in TMPDIR: the shared cache is linked in, or every child would
+ * compile the whole tool again (seconds of CPU each).
+ */
+export async function cliTempDir(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  const cache = `tsx-${process.getuid?.() ?? 0}`;
+  await mkdir(join(tmpdir(), cache), { recursive: true });
+  await symlink(join(tmpdir(), cache), join(dir, cache));
+  return dir;
+}
+
 /** Env for a CLI child: its own run id (container labels) and its own TMPDIR. */
 export function cliEnv(runId: string, tmp: string): Record<string, string> {
   return { BAIP_RUN_ID: runId, TMPDIR: tmp };
+}
+
+/** Files the harness makes per target (certificates, users.json), left in a TMPDIR. */
+export async function harnessTempFiles(tmp: string): Promise<string[]> {
+  return (await entries(tmp)).filter((e) => /^baip-(files|pki)-/.test(e));
 }
 
 /** Non-empty lines of a stream. */

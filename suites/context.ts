@@ -35,7 +35,8 @@ export interface SuiteContext {
   property<Ts extends [unknown, ...unknown[]]>(
     arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
     predicate: (...args: Ts) => Promise<void>,
-    options?: { numRuns?: number },
+    /** shrink: false stops at the first failure (for cases that cost a container each). */
+    options?: { numRuns?: number; shrink?: boolean },
   ): Promise<void>;
   /** Read every record as its owner through the resource's snapshot read. */
   snapshot(): Promise<Snapshot>;
@@ -47,6 +48,12 @@ export interface SuiteContext {
    * replays are sound.
    */
   restore(): Promise<void>;
+  /**
+   * This case could not be fully judged (e.g. the records cannot be read back). The
+   * property goes on, since a later case may still fail for good; if none fails, the
+   * requirement is INCONCLUSIVE with this reason, never passed.
+   */
+  cannotJudge(reason: string): void;
   /** Say that state may differ from the seeded one; the next case restores it first. */
   markDirty(): void;
 }

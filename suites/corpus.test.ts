@@ -11,7 +11,7 @@ import type { RunResult, TargetResult } from "./result.ts";
 import { runConformance } from "./runner/runConformance.ts";
 
 const TARGETS_DIR = join(import.meta.dirname, "..", "targets");
-const RUNS = Number(process.env.BAIP_CORPUS_RUNS ?? 10);
+const RUNS = Number(process.env.BAIP_CORPUS_RUNS ?? 25);
 const SEED = Number(process.env.BAIP_CORPUS_SEED ?? 20261128);
 
 // Every folder of targets/ that holds a manifest (targets/faults/ holds fault targets of

@@ -8,6 +8,13 @@ export interface FailureDetail {
   actual: string;
   /** One-line fix. */
   hint?: string;
+  /**
+   * The target said "no" where "yes" (or another "no") was expected: it refused, asked
+   * for credentials or rejected the request, and nothing changed or leaked. Such a
+   * failure cannot be judged when a positive control failed (the target may refuse
+   * everything), so the runner then reports it INCONCLUSIVE instead.
+   */
+  restrictive?: boolean;
   /** The exchanges of the failing case (already redacted). */
   exchanges?: Exchange[];
 }

@@ -59,6 +59,8 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 const RAW_CREDENTIALS_MIN_LENGTH = 12;
 /** Request bodies are recorded up to this many characters. */
 export const RECORDED_REQUEST_BODY_CHARS = 4096;
+/** Redactors kept for reuse, by their exact list of secrets (see `redactor`). */
+const REDACTOR_CACHE_SIZE = 64;
 
 const UNDICI_HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -131,6 +133,14 @@ export class TargetClient implements AsyncDisposable {
   private plainAgent: Agent | undefined;
   private readonly maxBodyBytes: number;
   private readonly maxRecorded: number;
+  /**
+   * Redactors by their secrets (JSON of the list). The identities and secrets are still
+   * read on every request, but they are nearly always the same: building every form of
+   * every secret anew for each request was the client's largest own cost (`npm run bench`).
+   */
+  private readonly redactors = new Map<string, Redactor>();
+  /** Parsed origins by URL: the target's URLs do not change between requests. */
+  private readonly origins = new Map<string, Origin>();
 
   constructor(
     private readonly target: ClientEndpoints,
@@ -233,7 +243,7 @@ export class TargetClient implements AsyncDisposable {
   }
 
   private resolveOrigin(transport: Transport): Origin {
-    if (transport === "tls") return parseOrigin(this.target.baseUrl());
+    if (transport === "tls") return this.parsedOrigin(this.target.baseUrl());
     if (transport === "plaintext") {
       const url = this.target.plaintextUrl();
       if (url === undefined) {
@@ -242,11 +252,22 @@ export class TargetClient implements AsyncDisposable {
           "the target declares no plaintext listener",
         );
       }
-      return parseOrigin(url);
+      return this.parsedOrigin(url);
     }
     const { host, port } = this.target.tlsEndpoint();
     const hostPart = host.includes(":") ? `[${host}]` : host;
     return { origin: `http://${hostPart}:${port}`, host, port, prefix: "", secure: false };
+  }
+
+  /** `parseOrigin(url)`, parsed once per URL (a reset container gets new ports: new URLs). */
+  private parsedOrigin(url: string): Origin {
+    let origin = this.origins.get(url);
+    if (origin === undefined) {
+      origin = parseOrigin(url);
+      if (this.origins.size >= 8) this.origins.clear();
+      this.origins.set(url, origin);
+    }
+    return origin;
   }
 
   private wireRequest(spec: RequestSpec): Omit<WireRequest, "path"> {
@@ -332,7 +353,19 @@ export class TargetClient implements AsyncDisposable {
       const credentials = (typeof v === "string" ? v : v.toString("latin1")).replace(/^\S+\s+/, "");
       if (credentials.length >= RAW_CREDENTIALS_MIN_LENGTH) secrets.push(credentials);
     }
-    return new Redactor(secrets.filter((s) => s.length > 0));
+    // A Redactor is a pure function of its secrets: the same list, the same redactor.
+    const kept = secrets.filter((s) => s.length > 0);
+    const key = JSON.stringify(kept);
+    let redactor = this.redactors.get(key);
+    if (redactor === undefined) {
+      redactor = new Redactor(kept);
+      if (this.redactors.size >= REDACTOR_CACHE_SIZE) {
+        const oldest = this.redactors.keys().next().value;
+        if (oldest !== undefined) this.redactors.delete(oldest);
+      }
+      this.redactors.set(key, redactor);
+    }
+    return redactor;
   }
 
   private agentFor(origin: Origin): Agent {
@@ -371,8 +404,12 @@ export class TargetClient implements AsyncDisposable {
     timeoutMs: number,
   ): Promise<WireResponse> {
     const controller = new AbortController();
-    const timeout = new TransportError("TIMEOUT", `no complete response within ${timeoutMs} ms`);
-    const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
+    // Made when it fires: an Error captures a stack trace, a cost every request paid.
+    let timeout: TransportError | undefined;
+    const timer = setTimeout(() => {
+      timeout = new TransportError("TIMEOUT", `no complete response within ${timeoutMs} ms`);
+      controller.abort(timeout);
+    }, timeoutMs);
     try {
       const res = await this.agentFor(origin).request({
         origin: origin.origin,
@@ -410,7 +447,7 @@ export class TargetClient implements AsyncDisposable {
         bodyTruncated: truncated,
       };
     } catch (err) {
-      throw controller.signal.aborted ? timeout : err;
+      throw controller.signal.aborted && timeout !== undefined ? timeout : err;
     } finally {
       clearTimeout(timer);
     }

@@ -148,4 +148,31 @@ describe("loadManifest", () => {
       `${join(empty, "target.yaml")}: file not found`,
     );
   });
+
+  it("takes the keys of the manifest it extends, its own winning key by key", async () => {
+    await mkdir(join(dir, "child"));
+    await writeFile(
+      join(dir, "child", "target.yaml"),
+      "extends: ../good/target.yaml\nname: child-target\nboot: { dockerfile: Dockerfile, context: .. }\nexpect: { fails: [AUTHZ-01] }\n",
+    );
+    const { manifest } = await loadManifest(join(dir, "child"));
+    expect(manifest.name).toBe("child-target");
+    expect(manifest.boot).toEqual({ dockerfile: "Dockerfile", context: ".." });
+    expect(manifest.plaintext).toEqual({ port: 8080 });
+    expect(manifest.resources[0]?.name).toBe("users");
+    expect(manifest.expect?.fails).toEqual(["AUTHZ-01"]);
+  });
+
+  it("names a missing or cyclic parent in one line", async () => {
+    await mkdir(join(dir, "orphan"));
+    await writeFile(join(dir, "orphan", "target.yaml"), "extends: ../nowhere.yaml\nname: orphan\n");
+    await expect(loadManifest(join(dir, "orphan"))).rejects.toThrow(
+      /extends: an existing file \(.*nowhere\.yaml not found\)/,
+    );
+    await mkdir(join(dir, "loop"));
+    await writeFile(join(dir, "loop", "target.yaml"), "extends: ./target.yaml\nname: loop\n");
+    await expect(loadManifest(join(dir, "loop"))).rejects.toThrow(
+      /extends: a manifest that does not extend itself/,
+    );
+  });
 });

@@ -54,11 +54,17 @@ export async function loadManifest(pathToFolderOrYaml: string): Promise<LoadedMa
         : `cannot read (${code ?? String(error)})`,
     );
   }
-  return { manifest: parseManifest(text, shown), dir: dirname(file), file };
+  const data = await resolveExtends(parseYamlMapping(text, shown), file);
+  return { manifest: validateManifest(data, shown), dir: dirname(file), file };
 }
 
 /** Validate manifest text; `file` only names it in errors. */
 export function parseManifest(text: string, file = MANIFEST_FILE): TargetManifest {
+  return validateManifest(parseYamlMapping(text, file), file);
+}
+
+/** YAML text -> a plain mapping, or a one-line ManifestError. */
+function parseYamlMapping(text: string, file: string): Record<string, unknown> {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const syntax = doc.errors[0];
   if (syntax !== undefined) {
@@ -75,6 +81,68 @@ export function parseManifest(text: string, file = MANIFEST_FILE): TargetManifes
       "expected a YAML mapping of manifest keys at the top level",
     );
   }
+  return data as Record<string, unknown>;
+}
+
+/**
+ * `extends: <path>` (relative to the manifest) takes every key of another manifest or
+ * partial manifest, then overrides them with this one's: mappings merge key by key,
+ * lists and scalars are replaced. Services sharing one API mapping (the corpus' broken
+ * targets, a fleet of similar services) state it once.
+ */
+async function resolveExtends(
+  data: Record<string, unknown>,
+  file: string,
+  seen: string[] = [],
+): Promise<Record<string, unknown>> {
+  const { extends: parent, ...own } = data;
+  if (parent === undefined) return own;
+  if (typeof parent !== "string" || parent === "") {
+    throw new ManifestError(
+      display(file),
+      "extends",
+      "a path to another manifest (relative to this one)",
+    );
+  }
+  const parentFile = resolve(dirname(file), parent);
+  if (seen.includes(parentFile)) {
+    throw new ManifestError(
+      display(file),
+      "extends",
+      `a manifest that does not extend itself (cycle through ${display(parentFile)})`,
+    );
+  }
+  const text = await readFile(parentFile, "utf8").catch(() => {
+    throw new ManifestError(
+      display(file),
+      "extends",
+      `an existing file (${display(parentFile)} not found)`,
+    );
+  });
+  const base = await resolveExtends(parseYamlMapping(text, display(parentFile)), parentFile, [
+    ...seen,
+    file,
+  ]);
+  return mergeManifests(base, own);
+}
+
+export function mergeManifests(
+  base: Record<string, unknown>,
+  own: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(own)) {
+    const b = base[key];
+    const mergeable = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+    out[key] =
+      mergeable(b) && mergeable(value)
+        ? mergeManifests(b as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+function validateManifest(data: unknown, file: string): TargetManifest {
   const result = manifestSchema.safeParse(data);
   if (result.success) return result.data;
   const issues = result.error.issues;

@@ -40,10 +40,28 @@ export async function removeLabelledContainers(runId?: string): Promise<RemovedR
   };
 }
 
-/** Force-remove a container and its anonymous volumes; a missing one is fine. */
+/**
+ * Force-remove a container and its anonymous volumes; a missing one is fine. When another
+ * removal of it is already in progress (a signal handler and the run racing), wait for
+ * that one to finish (bounded), so that "removed" means gone when this resolves.
+ */
 export async function removeContainer(id: string): Promise<void> {
   const docker = await getDocker();
-  await docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreMissing);
+  const container = docker.getContainer(id);
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 409) return ignoreMissing(error);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        await container.inspect();
+      } catch (inspectError) {
+        if ((inspectError as { statusCode?: number }).statusCode === 404) return;
+      }
+    }
+  }
 }
 
 function ignoreMissing(error: unknown): void {
@@ -90,7 +108,9 @@ function installHandlers(): void {
         removeContainer(id).then(() => tracked.containers.delete(id)),
       );
       const cleanup = Promise.all(containers).catch(() => undefined);
-      await Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      // Bounded, and the bound's timer is unref'd: a pending timer would keep the process
+      // (a CLI that exits once its work is done) alive for the whole 5 s.
+      await Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       removeDirs();
       if (signalMode === "cleanup-only") return;
       // Then die of the same signal, as if we had not been listening.

@@ -76,7 +76,14 @@ export async function resolveTargetImage(
       {
         t: tag,
         dockerfile: inContext,
-        buildargs: usesBase ? { BASE_IMAGE } : {},
+        // TARGET_DIR: the manifest's folder inside the context, so that one Dockerfile can
+        // serve several targets (the corpus' broken targets share one).
+        buildargs: {
+          ...(usesBase ? { BASE_IMAGE } : {}),
+          ...(dockerfileText.includes("TARGET_DIR")
+            ? { TARGET_DIR: relative(contextDir, dir).split(sep).join("/") || "." }
+            : {}),
+        },
         labels: { "baip.image": "1", "baip.target": manifest.name },
         rm: true,
         forcerm: true,

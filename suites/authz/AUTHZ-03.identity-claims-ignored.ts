@@ -37,8 +37,8 @@ export const requirement: Requirement = {
         actor: fc.constant(actor),
         record: fc.constant(record),
         // Several claims at once: shrinking then isolates the one the target honoured.
-        headers: identityOverrideHeaders(record.owner.username, { maxHeaders: 8 }),
-        query: identityOverrideQuery(record.owner.username, { maxParams: 4 }),
+        headers: identityOverrideHeaders(record.owner.username, { maxHeaders: 12 }),
+        query: identityOverrideQuery(record.owner.username, { maxParams: 8 }),
         op: fc.oneof(
           fc
             .nat()

@@ -26,7 +26,7 @@ export const requirement: Requirement = {
       ...r.reads.map((e) => ({ method: e.method, path: e.path, write: undefined })),
       ...writeKinds(r).map((k) => ({ ...writeEndpoint(r, k)!, write: k })),
     ];
-    // Several variants per case (the space is small and most variants just 404), one
+    // Many variants per case (the space is small, and most variants just 404), one
     // snapshot around them all; shrinking isolates the variant that got through.
     const cases = crossUserPairs(ctx).chain(({ actor, record }) =>
       fc.constantFrom(...endpoints(record.resource)).chain((ep) =>
@@ -35,8 +35,8 @@ export const requirement: Requirement = {
           record: fc.constant(record),
           ep: fc.constant(ep),
           paths: fc.uniqueArray(pathVariants(ep.path, record.id, { self: actor.username }), {
-            minLength: 1,
-            maxLength: 12,
+            minLength: 10,
+            maxLength: 24,
           }),
           body: ep.write ? validBody(record.resource, ep.write) : fc.constant(undefined),
         }),

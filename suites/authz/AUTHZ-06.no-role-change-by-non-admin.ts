@@ -3,10 +3,11 @@ import { identityOverrideHeaders } from "../../harness/arbitraries/identityOverr
 import type { Snapshot } from "../context.ts";
 import { RequirementFailure } from "../failure.ts";
 import { validBody } from "../lib/bodies.ts";
-import { anyRecord, writeKindFor } from "../lib/pairs.ts";
+import { anyRecord, writeCases } from "../lib/pairs.ts";
 import {
   credentialsOf,
   pathFor,
+  recordsOf,
   targetFieldName,
   toTargetBody,
   writeEndpoint,
@@ -55,21 +56,42 @@ export const requirement: Requirement = {
         .filter(([, f]) => f),
     );
     if (roleFields.size === 0) throw new Error("the manifest maps no role field");
-    const actors = fc.constantFrom(...ctx.identities.unprivileged);
-    const cases = fc.tuple(actors, anyRecord(ctx)).chain(([actor, record]) =>
-      writeKindFor(record).chain((kind) =>
-        fc.record({
-          actor: fc.constant(actor),
-          record: fc.constant(record),
-          kind: fc.constant(kind),
-          valid: validBody(record.resource, kind),
-          roleKey: ROLE_KEYS,
-          roleValue: fc.constantFrom<unknown>(...ctx.target.manifest.privilegedRoles, true, 1, [
-            "admin",
-          ]),
-          headers: fc.option(identityOverrideHeaders(record.owner.username), { nil: {} }),
-        }),
-      ),
+    // Weighted towards the likeliest escalation: a user setting `role` to a privileged
+    // role on its own record (others' records are refused by AUTHZ-02 anyway).
+    const pairs = fc.oneof(
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(...ctx.identities.unprivileged).map((actor) => ({
+          actor,
+          record: recordsOf(ctx, ctx.resources[0]!).find(
+            (r) => r.owner.username === actor.username,
+          )!,
+        })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...ctx.identities.unprivileged), anyRecord(ctx))
+          .map(([actor, record]) => ({ actor, record })),
+      },
+    );
+    const privileged = fc.constantFrom<unknown>(...ctx.target.manifest.privilegedRoles);
+    const cases = writeCases(pairs, validBody).chain(({ actor, record, kind, body }) =>
+      fc.record({
+        actor: fc.constant(actor),
+        record: fc.constant(record),
+        kind: fc.constant(kind),
+        valid: fc.constant(body),
+        roleKey: fc.oneof(
+          { weight: 3, arbitrary: fc.constant("role") },
+          { weight: 1, arbitrary: ROLE_KEYS },
+        ),
+        roleValue: fc.oneof(
+          { weight: 3, arbitrary: privileged },
+          { weight: 1, arbitrary: fc.constantFrom<unknown>(true, 1, ["admin"]) },
+        ),
+        headers: fc.option(identityOverrideHeaders(record.owner.username), { nil: {} }),
+      }),
     );
     await ctx.property(
       [cases],
@@ -102,6 +124,10 @@ export const requirement: Requirement = {
           });
         }
       },
+      // A changed role can only be undone by replacing the container (role is read-only
+      // through the API): each shrinking step would cost a boot. The first failing case
+      // is reported as found.
+      { shrink: false },
     );
   },
 };

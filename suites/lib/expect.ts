@@ -1,8 +1,8 @@
 // Shared assertions: each throws a RequirementFailure with expected, actual and a hint,
 // so no check hand-rolls its own failure message.
 import type { Exchange } from "../../harness/http/exchange.ts";
-import type { SuiteContext } from "../context.ts";
-import { RequirementFailure } from "../failure.ts";
+import type { Snapshot, SuiteContext } from "../context.ts";
+import { Inconclusive, RequirementFailure } from "../failure.ts";
 import { describe, type Outcome, outcomeOf } from "./outcome.ts";
 
 export function expectOutcome(
@@ -19,6 +19,7 @@ export function expectOutcome(
     expected: expectedText,
     actual: `${describe(exchange)} (${outcome})`,
     hint,
+    restrictive: RESTRICTIVE.includes(outcome),
   });
 }
 
@@ -35,19 +36,29 @@ export function expectStatus(
     expected: `status ${allowed.join(" or ")}`,
     actual: describe(exchange),
     hint,
+    restrictive: RESTRICTIVE.includes(outcomeOf(exchange)),
   });
 }
 
 /**
  * The contract's integrity rule: read the records back before and after `action` (as
- * their owners) and require them identical. Status codes alone never prove integrity.
+ * their owners) and require them identical. Status codes alone never prove integrity;
+ * but when the records cannot be read, the action still runs so that a wrong answer can
+ * prove a violation, and the case is marked as not judged (no pass is claimed from it).
  */
 export async function withNoStateChange<T>(
   ctx: SuiteContext,
   what: string,
   action: () => Promise<T>,
 ): Promise<T> {
-  const before = await ctx.snapshot();
+  let before: Snapshot;
+  try {
+    before = await ctx.snapshot();
+  } catch (error) {
+    if (!(error instanceof Inconclusive)) throw error;
+    ctx.cannotJudge(error.reason);
+    return action();
+  }
   const result = await action();
   const after = await ctx.snapshot();
   ctx.expectUnchanged(before, after, what);
@@ -55,6 +66,14 @@ export async function withNoStateChange<T>(
 }
 
 const DISTINCTIVE = 8;
+
+/** Outcomes in which the target declined: nothing was served or done. */
+const RESTRICTIVE: readonly Outcome[] = ["refusal", "unauthenticated", "invalid"];
+
+/** Whether the target declined (see FailureDetail.restrictive). */
+export function isRestrictive(exchange: Exchange): boolean {
+  return RESTRICTIVE.includes(outcomeOf(exchange));
+}
 
 /** The response body must not contain any of `values` (AUTHZ-01, TLS-01). */
 export function expectBodyFree(

@@ -7,16 +7,16 @@ import type { Identity } from "../../harness/identity/identity.ts";
 import type { ResourceSpec } from "../../harness/manifest/schema.ts";
 import type { RecordState, SuiteContext } from "../context.ts";
 import { Inconclusive, RequirementFailure } from "../failure.ts";
+import { isRestrictive } from "./expect.ts";
 import { describe } from "./outcome.ts";
 import {
   allRecords,
-  credentialsOf,
   fromTargetRecord,
   isPrivileged,
   jsonOf,
   type OwnedRecord,
-  pathFor,
   readAs,
+  sendWrite,
   type WriteKind,
   writeEndpoint,
 } from "./resourceApi.ts";
@@ -69,12 +69,7 @@ export function writeRawAs(
   /** `undefined`: send no Content-Type header at all. */
   contentType: string | undefined,
 ): Promise<Exchange> {
-  const ep = writeEndpoint(record.resource, kind);
-  if (!ep) throw new Error(`resource ${record.resource.name}: no ${kind} endpoint`);
-  return ctx.send({
-    method: ep.method,
-    path: pathFor(ep.path, record.id),
-    ...(actor ? { auth: credentialsOf(actor) } : {}),
+  return sendWrite(ctx, actor, record, kind, {
     rawBody: contentType === undefined ? { data } : { data, contentType },
   });
 }
@@ -144,6 +139,7 @@ export async function readStateAs(
         expected: "200 with the record",
         actual: describe(exchange),
         hint: "let every owner read its own record",
+        restrictive: isRestrictive(exchange),
       });
     }
     throw new Inconclusive(

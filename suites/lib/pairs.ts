@@ -58,3 +58,28 @@ export function writeKindFor(record: OwnedRecord): fc.Arbitrary<WriteKind> {
     ...nonEmpty(writeKinds(record.resource), `update endpoint for ${record.resource.name}`),
   );
 }
+
+export interface WriteCase extends ActorOnRecord {
+  kind: WriteKind;
+  body: Record<string, unknown>;
+}
+
+/** An actor/record pair with one of the record's write kinds and a body for it. */
+export function writeCases(
+  pairs: fc.Arbitrary<ActorOnRecord>,
+  bodyFor: (
+    resource: OwnedRecord["resource"],
+    kind: WriteKind,
+  ) => fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<WriteCase> {
+  return pairs.chain((pair) =>
+    writeKindFor(pair.record).chain((kind) =>
+      bodyFor(pair.record.resource, kind).map((body) => ({ ...pair, kind, body })),
+    ),
+  );
+}
+
+/** "replaced" / "patched", for failure titles. */
+export function wrote(kind: WriteKind): string {
+  return kind === "replace" ? "replaced" : "patched";
+}

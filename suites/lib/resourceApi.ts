@@ -123,14 +123,27 @@ export function writeAs(
   body: Record<string, unknown>,
   extra: Partial<RequestSpec> = {},
 ): Promise<Exchange> {
+  return sendWrite(ctx, actor, record, kind, {
+    json: toTargetBody(record.resource, body),
+    ...extra,
+  });
+}
+
+/** Send to the record's `kind` endpoint whatever body `payload` carries (json or raw). */
+export function sendWrite(
+  ctx: SuiteContext,
+  actor: Identity | undefined,
+  record: OwnedRecord,
+  kind: WriteKind,
+  payload: Partial<RequestSpec>,
+): Promise<Exchange> {
   const ep = writeEndpoint(record.resource, kind);
   if (!ep) throw new Error(`resource ${record.resource.name}: no ${kind} endpoint`);
   return ctx.send({
     method: ep.method,
     path: pathFor(ep.path, record.id),
     ...(actor ? { auth: credentialsOf(actor) } : {}),
-    json: toTargetBody(record.resource, body),
-    ...extra,
+    ...payload,
   });
 }
 

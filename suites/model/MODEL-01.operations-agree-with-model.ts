@@ -13,6 +13,7 @@ import type { Identity } from "../../harness/identity/identity.ts";
 import type { RecordState, SuiteContext } from "../context.ts";
 import { RequirementFailure } from "../failure.ts";
 import { validBody, validValueFor } from "../lib/bodies.ts";
+import { isRestrictive } from "../lib/expect.ts";
 import {
   type BodyEntry,
   differingFields,
@@ -154,6 +155,7 @@ async function readBack(
         expected: "200 with the record (the model predicts the owner may always read it)",
         actual: describe(exchange),
         hint: HINT,
+        restrictive: isRestrictive(exchange),
       });
     }
     const via = `the owner's read-back of ${keyOf(record)} (${describe(exchange)})`;

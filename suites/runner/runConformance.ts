@@ -10,7 +10,7 @@ import type { TargetManifest } from "../../harness/manifest/schema.ts";
 import { bootTarget } from "../../harness/target/bootTarget.ts";
 import type { StartedTarget } from "../../harness/target/startedTarget.ts";
 import { createRunCertificates } from "../../harness/tls/certificates.ts";
-import { verdictOf } from "../../reports/verdict.ts";
+import { targetVerdict } from "../../reports/verdict.ts";
 import { selectRequirements } from "../catalogue.ts";
 import type { Requirement } from "../requirement.ts";
 import { RESULT_SCHEMA_VERSION, type RunResult, type TargetResult } from "../result.ts";
@@ -171,9 +171,13 @@ async function runOneTarget(
       : timedOut
         ? `the target's run exceeded ${options.targetTimeoutMs} ms (--target-timeout)`
         : outcome.unavailable;
-    const verdict = error !== undefined ? "INCONCLUSIVE" : verdictOf(outcome.requirements);
+    // A MUST failed before the run stopped is proof and stands (as when shards merge).
+    const verdict = targetVerdict(
+      { requirements: outcome.requirements, ...(error !== undefined ? { error } : {}) },
+      { interrupted: interrupted === true },
+    );
     if (outcome.unavailable !== undefined && !interrupted && !timedOut)
-      log(`${name}: INCONCLUSIVE: ${outcome.unavailable.split("\n")[0]}`);
+      log(`${name}: ${verdict}: ${outcome.unavailable.split("\n")[0]}`);
     return {
       name,
       source,

@@ -125,6 +125,25 @@ export async function runTarget(
   };
 }
 
+/** Response body characters a report keeps per exchange of a failure's transcript. */
+export const REPORT_BODY_CHARS = 16 * 1024;
+
+/**
+ * An exchange as a report keeps it: response bodies cut to REPORT_BODY_CHARS. Checks read
+ * up to the client's cap (256 KiB); a target answering every request with a huge body
+ * would otherwise put megabytes per failure into each report format.
+ */
+function forReport(exchange: Exchange): Exchange {
+  const response = exchange.response;
+  if (response === undefined || response.body.length <= REPORT_BODY_CHARS) return exchange;
+  const last = response.body.charCodeAt(REPORT_BODY_CHARS - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? REPORT_BODY_CHARS - 1 : REPORT_BODY_CHARS;
+  return {
+    ...exchange,
+    response: { ...response, body: response.body.slice(0, end), bodyTruncated: true },
+  };
+}
+
 function firstLine(text: string): string {
   return text.split("\n")[0] ?? "";
 }
@@ -180,10 +199,18 @@ async function runOne(
     ctx.markDirty();
     await ctx.restore().catch(() => undefined);
     const counts = { numRuns: ctx.cases, requests: ctx.requests };
+    if (error instanceof RequirementFailure && error.detail.restrictive && unmet.length > 0) {
+      return {
+        ...result,
+        ...counts,
+        status: "inconclusive",
+        reason: `the target declined (${error.detail.actual}), which cannot be judged while positive control ${unmet.join(", ")} does not hold`,
+      };
+    }
     if (error instanceof RequirementFailure) {
       const repro = error instanceof PropertyFailure ? error.reproduction : undefined;
       const seed = repro?.seed ?? options.seed;
-      const transcript = error.detail.exchanges ?? [];
+      const transcript = (error.detail.exchanges ?? []).map(forReport);
       const reproduction: Reproduction = {
         seed,
         ...(repro?.path ? { path: repro.path } : {}),
@@ -239,7 +266,7 @@ function judgeInspection(ins: Inspection, options: RunTargetOptions): Requiremen
           curl: options.toCurl ? [options.toCurl(exchange)] : [],
           ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
         },
-        transcript: [exchange],
+        transcript: [forReport(exchange)],
       },
     };
   }

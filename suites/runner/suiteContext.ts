@@ -51,6 +51,19 @@ export class TargetUnavailable extends Inconclusive {
   override readonly name = "TargetUnavailable";
 }
 
+/** A record its owner could not read back; `answered`: the target did answer (alive). */
+export class UnreadableRecord extends Inconclusive {
+  constructor(
+    reason: string,
+    readonly answered: boolean,
+  ) {
+    super(reason);
+  }
+}
+
+/** How long a target that stopped answering is watched for its container exiting. */
+const EXIT_GRACE_MS = 5_000;
+
 /** Transport failures of the client itself, which say nothing about the target. */
 const CLIENT_SIDE_ERRORS = new Set(["INVALID_REQUEST", "NO_PLAINTEXT_LISTENER"]);
 
@@ -72,6 +85,8 @@ export class RunContext implements SuiteContext {
   private caseLog: Exchange[] | undefined;
   private dirty = false;
   private lastSnapshot: Snapshot | undefined;
+  /** Why some case of the current property could not be fully judged. */
+  private unjudged: string | undefined;
   private readonly records: OwnedRecord[];
   private propertyIndex = 0;
   /** Set once the target is found unavailable; every later send throws it. */
@@ -79,6 +94,10 @@ export class RunContext implements SuiteContext {
   /** Containers replaced by restore() since a record was last read back. */
   private resetsSinceReadBack = 0;
   private totalRequests = 0;
+  /** Sends started, and sends recorded: requests sent at once are recorded in start order. */
+  private sendsStarted = 0;
+  private sendsRecorded = 0;
+  private readonly recordingTurns = new Map<number, () => void>();
   requests = 0;
   cases = 0;
 
@@ -122,9 +141,38 @@ export class RunContext implements SuiteContext {
    * once the target stopped answering or its container died.
    */
   async send(spec: RequestSpec): Promise<Exchange> {
-    this.lastSnapshot = undefined;
-    this.throwIfStopped();
-    const exchange = await untilAborted(this.options.sender.send(spec), this.options.signal);
+    // Requests sent at once (the read-backs of a snapshot) are recorded in the order they
+    // were started, each after the one before it, exactly as if sent one after the other:
+    // transcripts, counters and availability checks do not depend on which answer came first.
+    const turn = this.sendsStarted++;
+    let outcome: { exchange: Exchange } | { error: unknown };
+    try {
+      this.lastSnapshot = undefined;
+      this.throwIfStopped();
+      const exchange = await untilAborted(this.options.sender.send(spec), this.options.signal);
+      outcome = { exchange };
+    } catch (error) {
+      outcome = { error };
+    }
+    if (turn !== this.sendsRecorded) {
+      await new Promise<void>((resolve) => this.recordingTurns.set(turn, resolve));
+    }
+    try {
+      if ("error" in outcome) throw outcome.error;
+      // An earlier request of the same batch found the target gone: as if never sent.
+      if (this.unavailable) throw this.unavailable;
+      return await this.recordSent(spec, outcome.exchange);
+    } finally {
+      this.sendsRecorded++;
+      const next = this.recordingTurns.get(this.sendsRecorded);
+      if (next !== undefined) {
+        this.recordingTurns.delete(this.sendsRecorded);
+        next();
+      }
+    }
+  }
+
+  private async recordSent(spec: RequestSpec, exchange: Exchange): Promise<Exchange> {
     this.totalRequests++;
     exchange.requirement = this.requirementId;
     const auth = spec.auth;
@@ -166,8 +214,11 @@ export class RunContext implements SuiteContext {
     if (exited === undefined) {
       const probe = await this.healthCheck();
       if (probe === undefined || probe.response !== undefined) return;
-      // A container on its way out may still show as running: give the engine a moment.
-      for (let i = 0; i < 3 && exited === undefined && target.exitReason; i++) {
+      // A container on its way out may still show as running: a process allocating its
+      // way to the memory limit can take seconds to be killed on a busy machine. Give it
+      // a moment, so that the cause named is the real one.
+      const until = performance.now() + EXIT_GRACE_MS;
+      while (exited === undefined && target.exitReason && performance.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 250));
         exited = await target.exitReason();
       }
@@ -200,22 +251,37 @@ export class RunContext implements SuiteContext {
   async property<Ts extends [unknown, ...unknown[]]>(
     arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
     predicate: (...args: Ts) => Promise<void>,
-    options: { numRuns?: number } = {},
+    options: { numRuns?: number; shrink?: boolean } = {},
   ): Promise<void> {
     // Each property of a requirement gets its own seed derived from the run's, so that
     // adding a property does not change the cases of the others.
     const seed = (this.options.seed + this.propertyIndex++ * 7919) | 0;
     let failingLog: Exchange[] = [];
+    // Once a case could not be judged (interrupted, target unavailable, state unreadable),
+    // shrinking it would only repeat requests, each up to its timeout, against a target
+    // that cannot be judged: later runs of this property pass at once, and fast-check
+    // reports the first failure, unshrunk.
+    let inconclusive: Inconclusive | undefined;
+    const noteInconclusive = (error: unknown) => {
+      if (error instanceof Inconclusive) inconclusive ??= error;
+    };
+    this.unjudged = undefined;
     const prop = fc.asyncProperty(
       ...(arbitraries as unknown as [fc.Arbitrary<unknown>]),
       async (...args: unknown[]) => {
-        if (this.dirty) await this.restore();
+        if (inconclusive) return;
+        if (this.dirty)
+          await this.restore().catch((error: unknown) => {
+            noteInconclusive(error);
+            throw error;
+          });
         this.cases++;
         this.caseLog = [];
         try {
           await predicate(...(args as Ts));
         } catch (error) {
           failingLog = this.caseLog;
+          noteInconclusive(error);
           throw error;
         } finally {
           this.caseLog = undefined;
@@ -226,11 +292,23 @@ export class RunContext implements SuiteContext {
     const details = await fc.check(prop, {
       seed,
       numRuns,
+      // Cases skipped by fc.pre are cheap to generate but not to run: give up early.
+      maxSkipsPerRun: 3,
+      ...(options.shrink === false ? { endOnFailure: true } : {}),
       ...(this.options.path ? { path: this.options.path, endOnFailure: true } : {}),
     });
-    if (!details.failed) return;
+    if (!details.failed) {
+      // Nothing failed, but some cases could not be fully judged: no pass can be claimed.
+      if (this.unjudged) throw new Inconclusive(this.unjudged);
+      return;
+    }
     const error = details.errorInstance;
     if (error instanceof Inconclusive) throw error;
+    if (error === null && details.numSkips > 0) {
+      throw new Inconclusive(
+        `no case could be judged: ${details.numSkips} generated cases did not meet the check's precondition`,
+      );
+    }
     if (!(error instanceof RequirementFailure)) {
       throw new Inconclusive(`the check itself failed (a bug in the suite): ${String(error)}`);
     }
@@ -247,17 +325,41 @@ export class RunContext implements SuiteContext {
 
   /** Read one record as its owner, contract-named. Unreadable means we cannot judge. */
   async readBack(record: OwnedRecord): Promise<RecordState> {
-    const exchange = await readAs(this, record.owner, record);
+    const state = this.stateOf(record, await readAs(this, record.owner, record));
+    this.resetsSinceReadBack = 0;
+    return state;
+  }
+
+  /**
+   * Every record read back as its owner, the requests sent at once over the client's
+   * keep-alive connections instead of one after the other (a snapshot took four round
+   * trips; `npm run bench`). Settled results in record order; the caller does the
+   * bookkeeping of readBack in that order, so nothing depends on which answer came first.
+   */
+  private async readAll(): Promise<Array<{ state: RecordState } | { error: unknown }>> {
+    return Promise.all(
+      this.records.map(async (record) => {
+        try {
+          return { state: this.stateOf(record, await readAs(this, record.owner, record)) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
+  }
+
+  /** The record an owner's read answered, or UnreadableRecord. */
+  private stateOf(record: OwnedRecord, exchange: Exchange): RecordState {
     const state =
       exchange.response?.status === 200
         ? fromTargetRecord(record.resource, jsonOf(exchange))
         : undefined;
     if (!state) {
-      throw new Inconclusive(
+      throw new UnreadableRecord(
         `cannot read back ${record.resource.name} ${record.id} as its owner (${answerOf(exchange)}): integrity cannot be judged`,
+        exchange.response !== undefined,
       );
     }
-    this.resetsSinceReadBack = 0;
     return state;
   }
 
@@ -265,9 +367,13 @@ export class RunContext implements SuiteContext {
     // Nothing was sent since the last read-back (one case's "after" is the next case's
     // "before"): the records are what they were, so reading them again proves nothing new.
     if (this.lastSnapshot) return this.lastSnapshot;
+    const reads = await this.readAll();
     const snap: Snapshot = new Map();
-    for (const record of this.records) {
-      const state = await this.readBack(record);
+    for (const [i, record] of this.records.entries()) {
+      const read = reads[i]!;
+      if ("error" in read) throw read.error;
+      this.resetsSinceReadBack = 0;
+      const state = read.state;
       const byId = snap.get(record.resource.name) ?? new Map<string, RecordState>();
       snap.set(record.resource.name, byId);
       byId.set(record.id, state);
@@ -288,6 +394,10 @@ export class RunContext implements SuiteContext {
     });
   }
 
+  cannotJudge(reason: string): void {
+    this.unjudged ??= reason;
+  }
+
   markDirty(): void {
     this.dirty = true;
   }
@@ -295,16 +405,40 @@ export class RunContext implements SuiteContext {
   async restore(): Promise<void> {
     this.throwIfStopped();
     this.dirty = false;
-    for (const record of this.records) {
+    // The records as they are now: the last snapshot if nothing was sent since (as in
+    // snapshot()), else all read at once. A record after a restoring write is read again
+    // on its own: the write may have changed it too.
+    const reused = this.records.map((r) => this.lastSnapshot?.get(r.resource.name)?.get(r.id));
+    let reads: Array<{ state: RecordState } | { error: unknown }> | undefined = reused.every(
+      (state) => state !== undefined,
+    )
+      ? reused.map((state) => ({ state }))
+      : await this.readAll();
+    let allRead = true;
+    for (const [i, record] of this.records.entries()) {
       const seeded = seededState(record);
       let unreadable: unknown;
-      const now = await this.readBack(record).catch((error: unknown) => {
-        unreadable = error;
-        return undefined;
-      });
+      let now: RecordState | undefined;
+      const read = reads?.[i];
+      if (read === undefined) {
+        now = await this.readBack(record).catch((error: unknown) => {
+          unreadable = error;
+          return undefined;
+        });
+      } else if ("state" in read) {
+        now = read.state;
+        this.resetsSinceReadBack = 0;
+      } else {
+        unreadable = read.error;
+      }
+      if (now === undefined) allRead = false;
       // An interrupted or dead run is not a changed record: never replace the container then.
       this.throwIfStopped();
       if (now && sameState(now, seeded)) continue;
+      // The target answered, but not with the record (its owner cannot log in, say): it
+      // is alive, and no restart would make the record readable. Leave it; checks that
+      // need it are inconclusive on their own.
+      if (!now && unreadable instanceof UnreadableRecord && unreadable.answered) continue;
       if (!now && this.resetsSinceReadBack > 0) {
         // A fresh container did not help: replacing it again would not either, and each
         // replacement is a boot. The records cannot be read, so nothing can be judged.
@@ -334,11 +468,26 @@ export class RunContext implements SuiteContext {
           `resource ${record.resource.name} declares no update endpoint to restore state`,
         );
       const ex = await writeAs(this, record.owner, record, kind, body);
+      reads = undefined;
+      allRead = false;
       if (ex.response?.status === undefined || ex.response.status >= 300) {
         await this.options.target.reset();
         this.lastSnapshot = undefined;
         return;
       }
+    }
+    // Nothing changed and every record was read with nothing sent since: the next
+    // snapshot is these records, as snapshot() itself would reuse them.
+    if (allRead && reads !== undefined) {
+      const snap: Snapshot = new Map();
+      for (const [i, record] of this.records.entries()) {
+        const read = reads[i];
+        if (read === undefined || !("state" in read)) return;
+        const byId = snap.get(record.resource.name) ?? new Map<string, RecordState>();
+        snap.set(record.resource.name, byId);
+        byId.set(record.id, read.state);
+      }
+      this.lastSnapshot = snap;
     }
   }
 }

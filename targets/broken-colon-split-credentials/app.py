@@ -4,7 +4,7 @@ Planted defect: the Basic credentials are split with ``decoded.split(":")`` and 
 into two names; a password with a colon yields three or more parts, the unpacking fails,
 and the request is treated as malformed. RFC 7617 allows ':' in passwords (only the
 user-id cannot hold one): split at the first colon.
-Must fail: AUTHN-01 (and with it AUTHZ-05 and MODEL-01, whose users cannot log in).
+Must fail: AUTHN-01 (everything that needs those users logged in is then inconclusive).
 """
 
 import base64

@@ -2,7 +2,7 @@
 
 Planted defect: the 64 limit is applied to UTF-8 bytes (a VARCHAR(64) habit) instead of
 code points, so a 40-character name in Greek, Cyrillic or emoji is refused with 400.
-Must fail: INPUT-04.
+Must fail: INPUT-04, and MODEL-01 (its valid updates meet the same values).
 """
 
 import unicodedata

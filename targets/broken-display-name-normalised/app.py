@@ -3,7 +3,7 @@
 Planted defect: "clean up" before storing: surrounding spaces are stripped and the text
 is NFC-normalised, so "e\u0301" comes back as "\u00e9" and " Ann " as "Ann". The
 contract requires the value stored and returned exactly, code point for code point.
-Must fail: INPUT-04.
+Must fail: INPUT-04, and MODEL-01 (its valid updates meet the same values).
 """
 
 import unicodedata

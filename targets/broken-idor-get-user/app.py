@@ -2,8 +2,9 @@
 
 Planted defect: the read endpoint only checks that the caller is logged in ("it is only
 a read"); writes are still guarded. Broken object level authorization (API1:2023, IDOR).
-Must fail: AUTHZ-01, MODEL-01, and AUTHZ-04: every path variant that routes to V's
-record reaches the same unguarded read.
+Must fail: AUTHZ-01; AUTHZ-03 and AUTHZ-04, because the cross-user read the contract
+requires refused succeeds with identity claims and through every path variant that
+routes to the record, as it does without them; MODEL-01 (cross-user reads).
 """
 
 from baip_reference import policy

@@ -3,7 +3,7 @@
 Planted defect: the decoded credentials are read as ISO-8859-1 (the pre-RFC 7617
 default) instead of UTF-8, so "wörd" sent as UTF-8 arrives as "wÃ¶rd" and never matches.
 The challenge even says charset="UTF-8".
-Must fail: AUTHN-01 (and AUTHZ-05, MODEL-01 for the users concerned).
+Must fail: AUTHN-01 (everything that needs those users logged in is then inconclusive).
 """
 
 import base64

@@ -2,8 +2,9 @@
 
 Planted defect: PUT checks "self or admin", the PATCH handler added later does not.
 Only one method of the same resource is unguarded (API5:2023 BFLA).
-Must fail: AUTHZ-02, MODEL-01, and AUTHZ-04: every path variant that routes to V's
-record reaches the same unguarded write.
+Must fail: AUTHZ-02; AUTHZ-03 and AUTHZ-04, because the cross-user write the contract
+requires refused succeeds with identity claims and through every path variant that
+routes to the record, as it does without them; MODEL-01 (cross-user writes).
 """
 
 from baip_reference import policy

@@ -1,0 +1,125 @@
+// The CLI end to end, as a user runs it: exit codes, every report format written and
+// valid against its schema, replay of a reported failure, and no credential anywhere.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { sampleIdentities } from "../harness/arbitraries/identities.ts";
+import { scanForSecrets } from "../reports/scanForSecrets.ts";
+import { runResultValidator, SCHEMA_DIR, sarifValidator } from "../reports/schemaValidators.ts";
+import type { RunResult } from "../suites/result.ts";
+
+const SEED = 424242;
+const RUNS = "5";
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bin/conformance.mjs", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const FILES = ["conformance.json", "junit.xml", "conformance.sarif", "report.html", "summary.md"];
+
+async function expectValidReports(dir: string, output: string): Promise<RunResult> {
+  for (const f of FILES) expect(existsSync(join(dir, f)), `${f} written`).toBe(true);
+  const run = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8")) as RunResult;
+  expect(runResultValidator()(run)).toEqual([]);
+  expect(
+    sarifValidator()(JSON.parse(readFileSync(join(dir, "conformance.sarif"), "utf8"))),
+  ).toEqual([]);
+  const xsd = spawnSync(
+    "xmllint",
+    ["--noout", "--schema", join(SCHEMA_DIR, "junit-10-baip.xsd"), join(dir, "junit.xml")],
+    {
+      encoding: "utf8",
+    },
+  );
+  expect(xsd.status, xsd.stderr).toBe(0);
+  // The generated identities of this seed are the run's real credentials.
+  const passwords = sampleIdentities(SEED, { users: 3, admins: 1 }).map((i) => i.password);
+  expect(await scanForSecrets(dir, passwords)).toEqual([]);
+  for (const p of passwords) expect(output.includes(p)).toBe(false);
+  return run;
+}
+
+describe("npx conformance", () => {
+  it("list prints the whole catalogue", async () => {
+    const { code, stdout } = await cli(["list"]);
+    expect(code).toBe(0);
+    expect(stdout.trim().split("\n")).toHaveLength(28);
+    expect(stdout).toMatch(/^AUTHZ-03\s+MUST\s+/m);
+  });
+
+  it("exits 0 on the reference and writes every report, valid and free of credentials", async () => {
+    const out = mkdtempSync(join(tmpdir(), "baip-cli-ok-"));
+    const r = await cli([
+      "run",
+      "targets/flask-reference",
+      "--runs",
+      RUNS,
+      "--seed",
+      String(SEED),
+      "-o",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^CONFORMANT\s+flask-reference/m);
+    const run = await expectValidReports(out, r.stdout + r.stderr);
+    expect(run.targets[0]?.verdict).toBe("CONFORMANT");
+  });
+
+  it("exits 1 on a broken target, and `replay` reproduces the failure from the report", async () => {
+    const out = mkdtempSync(join(tmpdir(), "baip-cli-broken-"));
+    const r = await cli([
+      "run",
+      "targets/broken-idor-get-user",
+      "--runs",
+      RUNS,
+      "--seed",
+      String(SEED),
+      "-o",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const run = await expectValidReports(out, r.stdout + r.stderr);
+    const failed = run.targets[0]?.requirements.find((x) => x.id === "AUTHZ-01");
+    expect(failed?.status).toBe("failed");
+    expect(failed?.failure?.reproduction.command).toContain("--only AUTHZ-01");
+
+    const replayOut = join(out, "replay");
+    const replay = await cli([
+      "replay",
+      join(out, "conformance.json"),
+      "--requirement",
+      "AUTHZ-01",
+      "-o",
+      replayOut,
+    ]);
+    expect(replay.code, replay.stderr).toBe(1);
+    const replayed = JSON.parse(
+      readFileSync(join(replayOut, "conformance.json"), "utf8"),
+    ) as RunResult;
+    const again = replayed.targets[0]?.requirements.find((x) => x.id === "AUTHZ-01");
+    expect(again?.failure?.title).toBe(failed?.failure?.title);
+    expect(readdirSync(replayOut)).toContain("conformance.json");
+  });
+
+  it("rejects an unknown requirement ID before booting anything, in one line", async () => {
+    const r = await cli(["run", "targets/flask-reference", "--only", "AUTHZ-99"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("unknown requirement ID AUTHZ-99");
+  });
+});
