@@ -60,7 +60,14 @@ function bodyWithUnknownKeys(ctx: SuiteContext, record: OwnedRecord, kind: Write
     name,
     spec.as ?? name,
   ]);
-  const unknown = unknownKeys({ writable: [...new Set(writable)] })
+  // The read-only fields of the record (role, username) are what mass assignment is
+  // really after: weighted so that every run tries them, besides every other kind of key.
+  const privileged = Object.values(record.resource.readOnly);
+  const keys = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...privileged, "is_admin", "password") },
+    { weight: 3, arbitrary: unknownKeys({ writable: [...new Set(writable)] }) },
+  );
+  const unknown = keys
     .filter((key) => isUnknownKey(record.resource, key))
     .chain((key) => harmfulValue(ctx, key).map((value): BodyEntry => [key, value]));
   return fc

@@ -112,6 +112,7 @@ function expectClass(
     expected: expectedText,
     actual: `${describe(exchange)} (${outcome})`,
     hint: HINT,
+    restrictive: isRestrictive(exchange),
   });
 }
 

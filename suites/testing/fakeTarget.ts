@@ -115,10 +115,20 @@ export const FAKE_DEFECTS = {
     mayBreak: ["MODEL-01"],
     does: 'turns non-string values into strings (5 -> "5") before validating',
   },
-  lowercasesEmail: { breaks: ["AUTHZ-05"], does: "stores email lower-cased" },
-  normalizesDisplayName: { breaks: ["AUTHZ-05"], does: "stores display_name NFC-normalized" },
+  // AUTHZ-05 writes plain ASCII values, so these are INPUT-04's (round trip) to find.
+  lowercasesEmail: {
+    breaks: ["INPUT-04"],
+    mayBreak: ["MODEL-01"],
+    does: "stores email lower-cased",
+  },
+  normalizesDisplayName: {
+    breaks: ["INPUT-04"],
+    mayBreak: ["MODEL-01"],
+    does: "stores display_name NFC-normalized",
+  },
   patchClearsOtherField: {
     breaks: ["INPUT-04"],
+    mayBreak: ["MODEL-01"],
     does: "PATCH resets the writable fields it was not sent to an empty string",
   },
   putAcceptsPartial: {
