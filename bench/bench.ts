@@ -127,7 +127,8 @@ async function probe(
   const sampler = sampleContainerMemory(runId);
   const stdout: string[] = [];
   const code = await new Promise<number | null>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, PROBE, JSON.stringify(full)], {
+    const args = [...process.execArgv, "--expose-gc", PROBE, JSON.stringify(full)];
+    const child = spawn(process.execPath, args, {
       stdio: ["ignore", "pipe", "inherit"],
     });
     child.stdout.setEncoding("utf8");

@@ -51,6 +51,11 @@ export interface ProbeOutput {
   rssStart: number;
   rssPeak: number;
   heapUsedPeak: number;
+  /**
+   * Heap still used after the run once garbage is collected (bench.ts starts this with
+   * --expose-gc): what the run retains, as opposed to what the collector had not yet freed.
+   */
+  heapAfterGc?: number;
   cpuUserMs: number;
   cpuSystemMs: number;
   /** Event-loop utilisation over the run (0..1): share of time JS was running. */
@@ -154,12 +159,20 @@ const wallMs = performance.now() - started;
 clearInterval(sampler);
 rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
 const cpu = process.cpuUsage(cpuBefore);
+const gc = (globalThis as { gc?: () => void }).gc;
+let heapAfterGc: number | undefined;
+if (gc !== undefined) {
+  gc();
+  gc();
+  heapAfterGc = process.memoryUsage().heapUsed;
+}
 
 const output: ProbeOutput = {
   wallMs: Math.round(wallMs),
   rssStart,
   rssPeak,
   heapUsedPeak,
+  ...(heapAfterGc === undefined ? {} : { heapAfterGc }),
   cpuUserMs: Math.round(cpu.user / 1000),
   cpuSystemMs: Math.round(cpu.system / 1000),
   elu: Math.round(performance.eventLoopUtilization(eluBefore).utilization * 1000) / 1000,

@@ -7,6 +7,7 @@ import {
   cliSection,
   killMatrixSection,
   replaceSection,
+  targetsSection,
 } from "./readmeSections.ts";
 
 let readme = readFileSync("README.md", "utf8");
@@ -23,3 +24,9 @@ if (existsSync(corpus)) {
   process.stderr.write(`${corpus} not found: kill matrix left as it is (run npm test first)\n`);
 }
 writeFileSync("README.md", readme);
+
+const targetsReadme = "targets/README.md";
+writeFileSync(
+  targetsReadme,
+  replaceSection(readFileSync(targetsReadme, "utf8"), "targets", await targetsSection()),
+);
