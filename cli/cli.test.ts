@@ -123,3 +123,36 @@ describe("npx conformance", () => {
     expect(r.stderr).toContain("unknown requirement ID AUTHZ-99");
   });
 });
+
+describe("npx conformance merge", () => {
+  it("merges shard reports into one set, with the exit code of the merged verdict", async () => {
+    const a = mkdtempSync(join(tmpdir(), "baip-shard-a-"));
+    const b = mkdtempSync(join(tmpdir(), "baip-shard-b-"));
+    const targets = ["targets/flask-reference", "targets/broken-idor-get-user"];
+    const common = [
+      "--runs",
+      "3",
+      "--seed",
+      String(SEED),
+      "--only",
+      "AUTHN-01,AUTHZ-05,AUTHZ-01",
+      "-q",
+    ];
+    expect((await cli(["run", ...targets, "--shard", "1/2", "-o", a, ...common])).code).toBe(0);
+    expect((await cli(["run", ...targets, "--shard", "2/2", "-o", b, ...common])).code).toBe(1);
+    const out = mkdtempSync(join(tmpdir(), "baip-merged-"));
+    const merged = await cli([
+      "merge",
+      join(a, "conformance.json"),
+      join(b, "conformance.json"),
+      "-o",
+      out,
+    ]);
+    expect(merged.code, merged.stderr).toBe(1);
+    const run = await expectValidReports(out, merged.stdout + merged.stderr);
+    expect(run.targets.map((t) => [t.name, t.verdict])).toEqual([
+      ["flask-reference", "CONFORMANT"],
+      ["broken-idor-get-user", "NON-CONFORMANT"],
+    ]);
+  });
+});

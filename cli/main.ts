@@ -7,6 +7,7 @@ import { ensureBaseImage } from "../harness/images/baseImage.ts";
 import { loadManifest } from "../harness/manifest/load.ts";
 import { configureSignalCleanup, removeLabelledContainers } from "../harness/target/cleanup.ts";
 import { PROCESS_RUN_ID } from "../harness/target/labels.ts";
+import { mergeRuns } from "../reports/mergeRuns.ts";
 import { writeReports } from "../reports/writeReports.ts";
 import { CATALOGUE, selectRequirements } from "../suites/catalogue.ts";
 import type { RunResult } from "../suites/result.ts";
@@ -223,6 +224,30 @@ export function buildProgram(setCode: (code: number) => void = () => {}): Comman
     .option("-o, --out <dir>", "report folder", "conformance-reports/replay")
     .action(async (report: string, opts: { target?: string; requirement: string; out: string }) => {
       setCode(await replay(report, opts));
+    });
+  program
+    .command("merge")
+    .description("merge the JSON reports of shards into one set of reports")
+    .argument("<reports...>", "conformance.json files of the shards")
+    .option("-o, --out <dir>", "report folder", "conformance-reports")
+    .action(async (reports: string[], opts: { out: string }) => {
+      const runs = await Promise.all(
+        reports.map(async (file) => {
+          try {
+            return JSON.parse(await readFile(file, "utf8")) as RunResult;
+          } catch (error) {
+            throw new UsageError(
+              `${file}: cannot read a JSON report (${(error as Error).message.split("\n")[0]})`,
+            );
+          }
+        }),
+      );
+      const merged = mergeRuns(runs);
+      const written = await writeReports(merged, opts.out, [...FORMATS], {
+        sarif: { catalogue: CATALOGUE.map((r) => r.meta) },
+      });
+      process.stdout.write(`reports: ${Object.values(written).join(", ")}\n`);
+      setCode(exitCodeOf(merged));
     });
   program
     .command("list")
