@@ -1,17 +1,11 @@
 // Self-contained HTTPS/HTTP servers for the client's own tests: a throwaway CA and a
-// server certificate for localhost/127.0.0.1 made with the openssl CLI, and a request
-// handler with the behaviours the tests need. Test-only; suites never import this.
+// server certificate for localhost/127.0.0.1 (harness/tls), and a request handler with
+// the behaviours the tests need. Test-only; suites never import this.
 
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { createRunCertificates } from "../../tls/certificates.ts";
 
 export interface TestPki {
   caPem: string;
@@ -19,67 +13,10 @@ export interface TestPki {
   keyPem: string;
 }
 
-/** A CA and a server certificate it issued (EC P-256, valid one day). */
+/** A CA and a server certificate it issued: the harness's own per-run PKI. */
 export async function makeTestPki(): Promise<TestPki> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "baip-http-test-"));
-  try {
-    const f = (n: string) => path.join(dir, n);
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    await run("openssl", [
-      "req",
-      "-x509",
-      ...ec,
-      "-keyout",
-      f("ca.key"),
-      "-out",
-      f("ca.pem"),
-      "-days",
-      "1",
-      "-subj",
-      "/CN=baip-test-ca",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,keyCertSign,cRLSign",
-    ]);
-    await run("openssl", [
-      "req",
-      ...ec,
-      "-keyout",
-      f("server.key"),
-      "-out",
-      f("server.csr"),
-      "-subj",
-      "/CN=localhost",
-    ]);
-    await writeFile(
-      f("ext.cnf"),
-      "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    );
-    await run("openssl", [
-      "x509",
-      "-req",
-      "-in",
-      f("server.csr"),
-      "-CA",
-      f("ca.pem"),
-      "-CAkey",
-      f("ca.key"),
-      "-CAcreateserial",
-      "-out",
-      f("server.pem"),
-      "-days",
-      "1",
-      "-extfile",
-      f("ext.cnf"),
-    ]);
-    const [caPem, certPem, keyPem] = await Promise.all(
-      ["ca.pem", "server.pem", "server.key"].map((n) => readFile(f(n), "utf8")),
-    );
-    return { caPem: caPem!, certPem: certPem!, keyPem: keyPem! };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const certs = await createRunCertificates({ runId: "http-test", days: 1 });
+  return { caPem: certs.caCert, certPem: certs.serverCert, keyPem: certs.serverKey };
 }
 
 /** What the server saw of the last request. */
