@@ -1,33 +1,26 @@
 // The CLI end to end, as a user runs it: exit codes, every report format written and
 // valid against its schema, replay of a reported failure, and no credential anywhere.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sampleIdentities } from "../harness/arbitraries/identities.ts";
-import { scanForSecrets } from "../reports/scanForSecrets.ts";
-import { runResultValidator, SCHEMA_DIR, sarifValidator } from "../reports/schemaValidators.ts";
+import { scanForSecrets } from "../reports/testing/scanForSecrets.ts";
+import {
+  runResultValidator,
+  SCHEMA_DIR,
+  sarifValidator,
+} from "../reports/testing/schemaValidators.ts";
 import type { RunResult } from "../suites/result.ts";
+import { pickFinding } from "./main.ts";
+import { type Ran, spawnCommand } from "./testing/spawnCommand.ts";
 
 const SEED = 424242;
 const RUNS = "5";
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/conformance.mjs", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<Ran> {
+  return spawnCommand(process.execPath, ["bin/conformance.mjs", ...args]);
 }
 
 const FILES = ["conformance.json", "junit.xml", "conformance.sarif", "report.html", "summary.md"];
@@ -96,7 +89,7 @@ describe("npx conformance", () => {
     const run = await expectValidReports(out, r.stdout + r.stderr);
     const failed = run.targets[0]?.requirements.find((x) => x.id === "AUTHZ-01");
     expect(failed?.status).toBe("failed");
-    expect(failed?.failure?.reproduction.command).toContain("--only AUTHZ-01");
+    expect(failed?.failures?.[0]?.reproduction.command).toContain("--only AUTHZ-01");
 
     const replayOut = join(out, "replay");
     const replay = await cli([
@@ -104,6 +97,8 @@ describe("npx conformance", () => {
       join(out, "conformance.json"),
       "--requirement",
       "AUTHZ-01",
+      "--finding",
+      "1",
       "-o",
       replayOut,
     ]);
@@ -112,7 +107,7 @@ describe("npx conformance", () => {
       readFileSync(join(replayOut, "conformance.json"), "utf8"),
     ) as RunResult;
     const again = replayed.targets[0]?.requirements.find((x) => x.id === "AUTHZ-01");
-    expect(again?.failure?.title).toBe(failed?.failure?.title);
+    expect(again?.failures?.[0]?.key).toBe(failed?.failures?.[0]?.key);
     expect(readdirSync(replayOut)).toContain("conformance.json");
   });
 
@@ -121,6 +116,21 @@ describe("npx conformance", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain("unknown requirement ID AUTHZ-99");
+  });
+});
+
+describe("replay --finding", () => {
+  const findings = [
+    { key: "PATCH /users/{id}: state changed" },
+    { key: "PUT /users/{id}: answered success" },
+  ];
+  it("picks the first finding by default, else by number or by key", () => {
+    expect(pickFinding(findings, undefined)).toBe(findings[0]);
+    expect(pickFinding(findings, "2")).toBe(findings[1]);
+    expect(pickFinding(findings, "PUT /users/{id}: answered success")).toBe(findings[1]);
+    expect(pickFinding(findings, "3")).toBeUndefined();
+    expect(pickFinding(findings, "0")).toBeUndefined();
+    expect(pickFinding(findings, "DELETE /users/{id}: gone")).toBeUndefined();
   });
 });
 

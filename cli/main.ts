@@ -7,11 +7,17 @@ import { ensureBaseImage } from "../harness/images/baseImage.ts";
 import { loadManifest } from "../harness/manifest/load.ts";
 import { configureSignalCleanup, removeLabelledContainers } from "../harness/target/cleanup.ts";
 import { PROCESS_RUN_ID } from "../harness/target/labels.ts";
+import { compareWithBaseline } from "../reports/baseline.ts";
 import { mergeRuns } from "../reports/mergeRuns.ts";
 import { writeReports } from "../reports/writeReports.ts";
 import { CATALOGUE, selectRequirements } from "../suites/catalogue.ts";
+import { SuiteError } from "../suites/failure.ts";
 import type { RunResult } from "../suites/result.ts";
 import { DEFAULT_NUM_RUNS, newSeed, runConformance } from "../suites/runner/runConformance.ts";
+import { exitCodeOf, targetVerdictLabel } from "../suites/verdict.ts";
+import { readBaseline, reportBaseline } from "./baseline.ts";
+import { boot } from "./boot.ts";
+import { registerInit } from "./init.ts";
 
 const FORMATS = ["json", "junit", "sarif", "html", "md"] as const;
 type Format = (typeof FORMATS)[number];
@@ -57,13 +63,6 @@ function formats(value: string): Format[] {
   return asked as Format[];
 }
 
-export function exitCodeOf(run: RunResult): number {
-  if (run.interrupted) return 2;
-  if (run.targets.some((t) => t.verdict === "NON-CONFORMANT")) return 1;
-  if (run.targets.some((t) => t.verdict === "INCONCLUSIVE")) return 2;
-  return 0;
-}
-
 interface RunFlags {
   runs: number;
   seed?: number;
@@ -76,10 +75,13 @@ interface RunFlags {
   path?: string;
   targetTimeout?: number;
   quiet?: boolean;
+  /** An earlier conformance.json: exit 1 only if something got worse (cli/baseline.ts). */
+  baseline?: string;
 }
 
 async function run(targets: string[], flags: RunFlags): Promise<number> {
   selectRequirements(flags.only, flags.skip); // bad IDs are bad input: fail before booting
+  const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags.baseline);
   const manifests = await Promise.all(targets.map((t) => loadManifest(t)));
   if (manifests.some((m) => !("url" in m.manifest.boot))) {
     await ensureEngine();
@@ -123,18 +125,20 @@ async function run(targets: string[], flags: RunFlags): Promise<number> {
       signal: controller.signal,
       log,
     });
+    const comparison = baseline && compareWithBaseline(baseline, result);
     const written = await writeReports(result, flags.out, flags.format, {
-      sarif: { catalogue: CATALOGUE.map((r) => r.meta) },
+      sarif: { catalogue: CATALOGUE.map((r) => r.meta), baseline: comparison },
     });
     for (const t of result.targets) {
       const failed = t.requirements.filter((r) => r.status === "failed");
       const must = failed.filter((r) => r.meta.level === "MUST").map((r) => r.id);
       const should = failed.filter((r) => r.meta.level === "SHOULD").map((r) => r.id);
       process.stdout.write(
-        `${t.verdict.padEnd(14)} ${t.name}${must.length ? `  MUST failed: ${must.join(", ")}` : ""}${should.length ? `  SHOULD warnings: ${should.join(", ")}` : ""}${t.error ? `  (${t.error.split("\n")[0]})` : ""}\n`,
+        `${targetVerdictLabel(t).padEnd(14)} ${t.name}${must.length ? `  MUST failed: ${must.join(", ")}` : ""}${should.length ? `  SHOULD warnings: ${should.join(", ")}` : ""}${t.error ? `  (${t.error.split("\n")[0]})` : ""}\n`,
       );
     }
     process.stdout.write(`reports: ${Object.values(written).join(", ")}\n`);
+    if (comparison) return await reportBaseline(comparison, result, flags.out);
     return exitCodeOf(result);
   } finally {
     process.off("SIGINT", onSignal);
@@ -142,10 +146,28 @@ async function run(targets: string[], flags: RunFlags): Promise<number> {
   }
 }
 
-async function replay(
-  report: string,
-  opts: { target?: string; requirement: string; out: string },
-): Promise<number> {
+interface ReplayFlags {
+  target?: string;
+  requirement: string;
+  finding?: string;
+  out: string;
+}
+
+/**
+ * The finding `--finding` names among a requirement's findings: its 1-based number in the
+ * report, or its key (e.g. "PATCH /users/{id}: state changed"); the first without it.
+ */
+export function pickFinding<F extends { key: string }>(
+  failures: readonly F[],
+  finding: string | undefined,
+): F | undefined {
+  if (finding === undefined) return failures[0];
+  const n = /^\d+$/.test(finding) ? Number(finding) : undefined;
+  if (n !== undefined) return failures[n - 1];
+  return failures.find((f) => f.key === finding);
+}
+
+async function replay(report: string, opts: ReplayFlags): Promise<number> {
   let parsed: RunResult;
   try {
     parsed = JSON.parse(await readFile(report, "utf8")) as RunResult;
@@ -160,15 +182,23 @@ async function replay(
     throw new UsageError(
       `${report}: no result for ${opts.target ?? "any target"} / ${opts.requirement}`,
     );
-  if (!entry.failure)
+  const failures = entry.failures ?? [];
+  if (failures.length === 0)
     throw new UsageError(
       `${report}: ${target.name} ${entry.id} did not fail (${entry.status}); nothing to replay`,
     );
+  const finding = pickFinding(failures, opts.finding);
+  if (finding === undefined)
+    throw new UsageError(
+      `${report}: ${target.name} ${entry.id} has no finding ${opts.finding} (choose 1 to ${failures.length} or a key: ${failures.map((f) => JSON.stringify(f.key)).join(", ")})`,
+    );
   return run([target.source], {
     runs: parsed.config.numRuns,
+    // The run's seed, not the property's: properties derive theirs from it, and the
+    // identities of the run come from it too.
     seed: parsed.config.seed,
     only: [entry.id],
-    path: entry.failure.reproduction.path,
+    path: finding.reproduction.path,
     format: ["json"],
     out: opts.out,
     parallel: 1,
@@ -212,6 +242,10 @@ export function buildProgram(setCode: (code: number) => void = () => {}): Comman
       600,
     )
     .option("-q, --quiet", "no progress lines")
+    .option(
+      "--baseline <file>",
+      "compare with an earlier conformance.json: exit 1 only if something got worse",
+    )
     .action(async (targets: string[], flags: RunFlags) => {
       setCode(await run(targets, flags));
     });
@@ -221,8 +255,9 @@ export function buildProgram(setCode: (code: number) => void = () => {}): Comman
     .argument("<report>", "conformance.json of an earlier run")
     .requiredOption("-r, --requirement <id>", "requirement ID of the failure")
     .option("-t, --target <name>", "target name (default: the first with that failure)")
+    .option("--finding <n|key>", "which finding of the requirement: number or key (default: 1)")
     .option("-o, --out <dir>", "report folder", "conformance-reports/replay")
-    .action(async (report: string, opts: { target?: string; requirement: string; out: string }) => {
+    .action(async (report: string, opts: ReplayFlags) => {
       setCode(await replay(report, opts));
     });
   program
@@ -250,6 +285,18 @@ export function buildProgram(setCode: (code: number) => void = () => {}): Comman
       setCode(exitCodeOf(merged));
     });
   program
+    .command("boot")
+    .description("boot a target as a run would; print its URLs, CA and curl lines until Ctrl-C")
+    .argument("<target>", "target folder or target.yaml file")
+    .option(
+      "-s, --seed <n>",
+      "seed of the generated identities (as `run --seed`)",
+      int("--seed", -(2 ** 31), 2 ** 31 - 1),
+    )
+    .action(async (target: string, flags: { seed?: number }) => {
+      setCode(await boot(target, flags));
+    });
+  program
     .command("list")
     .description("print the requirement catalogue")
     .option("--json", "as JSON")
@@ -268,6 +315,7 @@ export function buildProgram(setCode: (code: number) => void = () => {}): Comman
             `${r.meta.id.padEnd(9)} ${r.meta.level.padEnd(7)} ${r.meta.title}\n`,
           );
     });
+  registerInit(program);
   return program;
 }
 
@@ -281,6 +329,14 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof SuiteError) {
+      // Never a verdict about the target: no report rows, exit 2, and the trace on demand.
+      process.stderr.write(
+        `conformance: a bug in the suite, not a finding about the target (report it; BAIP_DEBUG=1 prints the trace): ${error.message.split("\n")[0]}\n`,
+      );
+      if (process.env.BAIP_DEBUG) process.stderr.write(`${error.stack ?? ""}\n`);
+      return 2;
+    }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`conformance: ${message.split("\n")[0]}\n`);
     return 2;

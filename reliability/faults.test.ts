@@ -186,7 +186,9 @@ describe.concurrent("fault targets", () => {
     }
     // Transcripts show the answer truncated, and keep a small part of it.
     const responses = target.requirements.flatMap(
-      (r) => r.failure?.transcript.flatMap((e) => (e.response ? [e.response] : [])) ?? [],
+      (r) =>
+        r.failures?.flatMap((f) => f.transcript.flatMap((e) => (e.response ? [e.response] : []))) ??
+        [],
     );
     for (const response of responses) {
       expect(response.bodyTruncated).toBe(true);

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { sampleRun } from "./fixtures.ts";
-import { GOLDEN_DIR, golden, updatingGolden } from "./goldenFile.ts";
 import { toHtml } from "./html.ts";
+import { sampleRun } from "./testing/fixtures.ts";
+import { GOLDEN_DIR, golden, updatingGolden } from "./testing/goldenFile.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -82,7 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       await page.goto(url);
 
       const verdicts = {
-        "reference-flask": "CONFORMANT",
+        "reference-flask": "CONFORMANT with 1 waiver",
         "broken-bola": "NON-CONFORMANT",
         "broken-no-boot": "INCONCLUSIVE",
       };
@@ -93,6 +93,27 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
         const card = page.locator(`nav.cards a[data-target="${target}"] .verdict`);
         expect(await card.textContent()).toBe(verdict);
       }
+      // Waivers and excluded identities are next to the verdict, with their reasons.
+      const waivers = page.locator('section[data-target="reference-flask"] .waivers');
+      expect(await waivers.textContent()).toContain(
+        "AUTHN-02 (found: failed): The health check at GET /healthz",
+      );
+      const waivedRow = page.locator(
+        'section[data-target="reference-flask"] tr[data-requirement="AUTHN-02"]',
+      );
+      expect(await waivedRow.getAttribute("data-outcome")).toBe("waived");
+      const excluded = page.locator(
+        'section[data-target="broken-bola"] [data-excluded-identities]',
+      );
+      expect(await excluded.textContent()).toContain("carol-x3 (user): AUTHN-01:");
+      // Each finding of a requirement folds apart.
+      const authz02 = page.locator(
+        'section[data-target="broken-bola"] details[data-requirement="AUTHZ-02"]',
+      );
+      expect(await authz02.count()).toBe(2);
+      expect(await authz02.nth(1).locator("summary").textContent()).toBe(
+        "Failure: Finding 2 of 2 [PUT /users/{id}: answered success]: non-admin PUT on another user's record answered 2xx",
+      );
       const noBoot = page.locator('section[data-target="broken-no-boot"] .alert');
       expect(await noBoot.textContent()).toContain(
         "ModuleNotFoundError: No module named 'flask_httpauth'",

@@ -1,16 +1,35 @@
 // report.html: one self-contained page (inline CSS, a few lines of inline JS, no external
 // assets; a Content-Security-Policy forbids loading any). Summary cards per target, then
-// per target its verdict, counts and timings, and a table of requirements; each failure
-// and warning expands (<details>) to expected/actual/hint, the shrunk counterexample, the
-// reproduction block of reports/reproduction.ts and the redacted transcript.
+// per target its verdict (with its waiver count), the waivers and their reasons, the
+// identities left out of the run, counts and timings, and a table of requirements; each
+// finding of a failure, warning or waived requirement expands (<details>) to
+// expected/actual/hint, the shrunk counterexample, the reproduction block of
+// reports/reproduction.ts and the redacted transcript.
 // Every interpolated string goes through escapeHtml.
 import type { Exchange } from "../harness/http/exchange.ts";
-import type { RequirementResult, RunResult, TargetResult, Verdict } from "../suites/result.ts";
-import { countOutcomes, type Outcome, outcomeOf, sortById } from "./outcome.ts";
-import { formatExchange, formatReproduction } from "./reproduction.ts";
+import type {
+  Finding,
+  RequirementResult,
+  RunResult,
+  TargetResult,
+  Verdict,
+} from "../suites/result.ts";
+import { overallVerdict, overallVerdictLabel, targetVerdictLabel } from "../suites/verdict.ts";
+import {
+  countOutcomes,
+  excludedIdentityLines,
+  findingsOf,
+  foundReportOutcome,
+  type ReportOutcome,
+  reasonLine,
+  reportOutcomeOf,
+  sortById,
+  waiversOf,
+  waiverText,
+} from "./reportOutcome.ts";
+import { findingHeading, formatExchange, formatReproduction } from "./reproduction.ts";
 import { sanitizeRun } from "./sanitize.ts";
 import { formatDuration, escapeHtml as h, plural } from "./text.ts";
-import { overallVerdict } from "./verdict.ts";
 
 const CSS = `
 :root {
@@ -79,12 +98,17 @@ table.reqs { width: 100%; table-layout: fixed; border-collapse: collapse; border
 .o-warning { color: var(--warn); background: var(--warn-bg); }
 .o-skipped { color: var(--skip); background: var(--skip-bg); }
 .o-inconclusive { color: var(--inc); background: var(--inc-bg); }
+.o-waived { color: var(--skip); background: var(--skip-bg); border: 1px dashed var(--skip); }
+.waivers { margin: 14px 0 0; padding: 10px 14px; border-radius: 6px; border: 1px dashed var(--border); background: var(--panel); }
+.waivers ul { margin: 4px 0 0; padding-left: 20px; }
+.findings { display: grid; gap: 8px; }
 .pill.zero { color: var(--muted); background: transparent; border: 1px solid var(--border); font-weight: 500; }
 .refs { font-size: 12px; color: var(--muted); line-height: 1.6; }
 .refs b { color: var(--fg); font-weight: 600; }
 details.failure { border: 1px solid var(--border); border-radius: 6px; background: var(--panel); }
 details.failure.f-failed { border-left: 4px solid var(--bad); }
 details.failure.f-warning { border-left: 4px solid var(--warn); }
+details.failure.f-waived { border-left: 4px dashed var(--skip); }
 details.failure > summary { cursor: pointer; padding: 8px 12px; font-weight: 600; color: var(--fg); background: transparent; }
 details.failure[open] > summary { border-bottom: 1px solid var(--border); }
 .failure-body { padding: 4px 14px 14px; background: var(--bg); border-radius: 0 0 6px 6px; }
@@ -148,11 +172,12 @@ function slug(s: string): string {
   );
 }
 
-function verdictBadge(v: Verdict): string {
-  return `<span class="verdict ${verdictClass(v)}" data-verdict="${h(v)}">${h(v)}</span>`;
+/** The verdict, and its waiver count when there is one: "CONFORMANT with 1 waiver". */
+function verdictBadge(v: Verdict, label: string = v): string {
+  return `<span class="verdict ${verdictClass(v)}" data-verdict="${h(v)}">${h(label)}</span>`;
 }
 
-function pill(o: Outcome): string {
+function pill(o: ReportOutcome): string {
   return `<span class="pill o-${o}">${o}</span>`;
 }
 
@@ -164,18 +189,20 @@ function tallyText(t: TargetResult): string {
     c.warning > 0 ? plural(c.warning, "warning") : "",
     c.skipped > 0 ? `${c.skipped} skipped` : "",
     c.inconclusive > 0 ? `${c.inconclusive} inconclusive` : "",
+    c.waived > 0 ? `${c.waived} waived` : "",
   ].filter((p) => p !== "");
   return parts.length === 0 ? "no requirement checked" : parts.join(" · ");
 }
 
 function tally(t: TargetResult): string {
   const c = countOutcomes(t.requirements);
-  const items: [Outcome, number, string][] = [
+  const items: [ReportOutcome, number, string][] = [
     ["passed", c.passed, "passed"],
     ["failed", c.failed, "MUST failed"],
     ["warning", c.warning, c.warning === 1 ? "SHOULD warning" : "SHOULD warnings"],
     ["skipped", c.skipped, "skipped"],
     ["inconclusive", c.inconclusive, "inconclusive"],
+    ["waived", c.waived, "waived"],
   ];
   return `<ul class="tally">${items
     .map(([o, n, label]) => `<li class="pill ${n === 0 ? "zero" : `o-${o}`}">${n} ${h(label)}</li>`)
@@ -221,14 +248,17 @@ function exchange(ex: Exchange): string {
   return `<div class="exchange">${block("mono", formatExchange(ex))}</div>`;
 }
 
-function failureDetails(r: RequirementResult, outcome: Outcome): string {
-  const f = r.failure;
-  if (f === undefined) {
-    return `<details class="failure f-${outcome}" data-requirement="${h(r.id)}"><summary>${h(r.id)}: no failure details recorded</summary></details>`;
-  }
+function findingDetails(
+  r: RequirementResult,
+  f: Finding,
+  index: number,
+  total: number,
+  kind: ReportOutcome,
+): string {
+  const label = kind === "waived" ? "Waived" : kind === "warning" ? "Warning" : "Failure";
   const parts = [
-    `<details class="failure f-${outcome}" data-requirement="${h(r.id)}">`,
-    `<summary>${outcome === "warning" ? "Warning" : "Failure"}: ${h(f.title)}</summary>`,
+    `<details class="failure f-${kind}" data-requirement="${h(r.id)}" data-finding="${h(f.key)}">`,
+    `<summary>${label}: ${h(findingHeading(f, index, total))}</summary>`,
     '<div class="failure-body">',
     `<blockquote class="sentence">${prose(r.meta.sentence)}</blockquote>`,
     '<dl class="eah">',
@@ -236,6 +266,7 @@ function failureDetails(r: RequirementResult, outcome: Outcome): string {
     `<dt>Actual</dt><dd>${h(f.actual)}</dd>`,
     f.hint === "" ? "" : `<dt>Hint</dt><dd>${h(f.hint)}</dd>`,
     `<dt>Remediation</dt><dd>${prose(r.meta.remediation)}</dd>`,
+    r.waiver === undefined ? "" : `<dt>Waiver</dt><dd>${h(r.waiver)}</dd>`,
     "</dl>",
   ];
   if (f.reproduction.counterexample !== undefined) {
@@ -257,13 +288,29 @@ function failureDetails(r: RequirementResult, outcome: Outcome): string {
   return parts.join("");
 }
 
+/** Every finding of a failed requirement, each folded apart. */
+function failureDetails(r: RequirementResult, kind: ReportOutcome): string {
+  const findings = findingsOf(r);
+  if (findings.length === 0) {
+    return `<details class="failure f-${kind}" data-requirement="${h(r.id)}"><summary>${h(r.id)}: no failure details recorded</summary></details>`;
+  }
+  return `<div class="findings">${findings.map((f, i) => findingDetails(r, f, i, findings.length, kind)).join("")}</div>`;
+}
+
 function requirementRows(t: TargetResult, r: RequirementResult): string {
-  const outcome = outcomeOf(r);
+  const outcome = reportOutcomeOf(r);
+  const found = foundReportOutcome(r);
   const rowId = `${slug(t.name)}-${slug(r.id)}`;
-  const reason =
-    (outcome === "skipped" || outcome === "inconclusive") && r.reason !== undefined
-      ? `<div class="reason">${h(r.reason)}</div>`
-      : "";
+  const notes: string[] = [];
+  if (r.waiver !== undefined) {
+    notes.push(`<div class="reason">Waived (found: ${h(found)}): ${h(r.waiver)}</div>`);
+  }
+  if (found === "skipped" || found === "inconclusive") {
+    notes.push(`<div class="reason">${h(reasonLine(r))}</div>`);
+  }
+  const findings = findingsOf(r).length;
+  if (findings > 1) notes.push(`<div class="reason">${findings} distinct failures</div>`);
+  const reason = notes.join("");
   const row = [
     `<tr id="${rowId}" data-requirement="${h(r.id)}" data-outcome="${outcome}">`,
     `<td class="id"><code>${h(r.id)}</code></td>`,
@@ -276,7 +323,7 @@ function requirementRows(t: TargetResult, r: RequirementResult): string {
     `<td class="num">${h(formatDuration(r.durationMs))}</td>`,
     "</tr>",
   ].join("");
-  if (outcome !== "failed" && outcome !== "warning") return row;
+  if (found !== "failed" && found !== "warning") return row;
   return `${row}<tr class="details"><td colspan="8">${failureDetails(r, outcome)}</td></tr>`;
 }
 
@@ -311,6 +358,16 @@ function targetSection(t: TargetResult): string {
     t.error === undefined
       ? ""
       : `<div class="alert" role="alert"><strong>This target could not be exercised; verdict ${h(t.verdict)}.</strong><pre>${h(t.error)}</pre></div>`;
+  const waivers = waiversOf(t);
+  const waiverList =
+    waivers.length === 0
+      ? ""
+      : `<div class="waivers" data-waivers="${waivers.length}"><strong>${h(plural(waivers.length, "waiver"))}</strong> (the manifest's; they do not count against the verdict):<ul>${waivers.map((w) => `<li>${h(waiverText(w))}</li>`).join("")}</ul></div>`;
+  const excludedLines = excludedIdentityLines(t);
+  const excluded =
+    excludedLines.length === 0
+      ? ""
+      : `<div class="alert" data-excluded-identities="${excludedLines.length}"><strong>${h(plural(excludedLines.length, "identity", "identities"))} left out of the run</strong> (valid credentials did not authenticate; every other requirement ran without them):<ul>${excludedLines.map((l) => `<li>${h(l)}</li>`).join("")}</ul></div>`;
   const hasDetails = t.requirements.some((r) => r.status === "failed");
   const table =
     t.requirements.length === 0
@@ -329,9 +386,11 @@ function targetSection(t: TargetResult): string {
         ].join("");
   return [
     `<section class="target" id="${id}" data-target="${h(t.name)}">`,
-    `<h2>${verdictBadge(t.verdict)} <span>${h(t.name)}</span></h2>`,
+    `<h2>${verdictBadge(t.verdict, targetVerdictLabel(t))} <span>${h(t.name)}</span></h2>`,
     `<dl class="facts">${facts}</dl>`,
     t.requirements.length === 0 ? "" : tally(t),
+    waiverList,
+    excluded,
     error,
     table,
     "</section>",
@@ -339,7 +398,7 @@ function targetSection(t: TargetResult): string {
 }
 
 function card(t: TargetResult): string {
-  return `<a class="card ${verdictClass(t.verdict)}" href="#target-${slug(t.name)}" data-target="${h(t.name)}">${verdictBadge(t.verdict)}<span class="name">${h(t.name)}</span><span class="counts">${h(t.error === undefined ? tallyText(t) : "not exercised")}</span></a>`;
+  return `<a class="card ${verdictClass(t.verdict)}" href="#target-${slug(t.name)}" data-target="${h(t.name)}">${verdictBadge(t.verdict, targetVerdictLabel(t))}<span class="name">${h(t.name)}</span><span class="counts">${h(t.error === undefined ? tallyText(t) : "not exercised")}</span></a>`;
 }
 
 function headline(run: RunResult): string {
@@ -371,7 +430,7 @@ export function toHtml(input: RunResult): string {
   const interrupted = run.interrupted
     ? '<p class="banner" role="alert"><strong>The run was interrupted.</strong> Results are incomplete; targets not fully checked are INCONCLUSIVE.</p>'
     : "";
-  const title = `${run.profile} conformance: ${headline(run)}`;
+  const title = `${run.profile} conformance: ${overallVerdictLabel(run)}, ${headline(run)}`;
   return [
     "<!DOCTYPE html>",
     '<html lang="en">',
@@ -388,7 +447,7 @@ export function toHtml(input: RunResult): string {
     `<h1>${h(run.profile)} conformance report</h1>`,
     `<p class="meta">${meta}</p>`,
     interrupted,
-    `<h3>${h(headline(run))}</h3>`,
+    `<h3>${verdictBadge(overallVerdict(run), overallVerdictLabel(run))} ${h(headline(run))}</h3>`,
     `<nav class="cards">${run.targets.map(card).join("")}</nav>`,
     "</header>",
     "<main>",

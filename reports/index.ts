@@ -1,12 +1,13 @@
-// The public surface of reports/: pure writers of a RunResult, the verdict rules, shard
-// merging and the atomic writer. Reports only read results (they import types from
-// suites/ and harness/, and nothing else from them).
+// The public surface of reports/: pure writers of a RunResult, shard merging and the
+// atomic writer. Test-only helpers (fixtures, golden files, schema validators, the secret
+// scanner) live in reports/testing/ and are not exported here. Reports only read results: they import types from suites/ and harness/,
+// and from suites/ only the verdict rules (suites/verdict.ts) besides.
 export { toHtml } from "./html.ts";
 export { toJson } from "./json.ts";
 export { type JunitOptions, toJunit } from "./junit.ts";
 export { toMarkdown } from "./markdown.ts";
 export { mergeRuns } from "./mergeRuns.ts";
-export { countOutcomes, type Outcome, outcomeOf } from "./outcome.ts";
+export { countOutcomes, type ReportOutcome, reportOutcomeOf } from "./reportOutcome.ts";
 export {
   formatExchange,
   formatReproduction,
@@ -15,13 +16,6 @@ export {
 } from "./reproduction.ts";
 export { sanitizeRun } from "./sanitize.ts";
 export { manifestUriOf, type SarifOptions, toSarif } from "./sarif.ts";
-export {
-  describeFindings,
-  findSecrets,
-  type SecretFinding,
-  scanForSecrets,
-} from "./scanForSecrets.ts";
-export { overallVerdict, targetVerdict, verdictOf } from "./verdict.ts";
 export {
   REPORT_FILE_NAMES,
   REPORT_FORMATS,

@@ -3,12 +3,19 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { Exchange, RecordedRequest, RecordedResponse } from "../harness/http/exchange.ts";
 import type { References, RequirementMeta } from "../suites/requirement.ts";
-import type { Reproduction, RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
-import { leakyRun, sampleRun } from "./fixtures.ts";
-import { golden } from "./goldenFile.ts";
+import type {
+  Finding,
+  Reproduction,
+  RequirementResult,
+  RunResult,
+  TargetResult,
+} from "../suites/result.ts";
+import { targetVerdict } from "../suites/verdict.ts";
 import { toJson } from "./json.ts";
 import { mergeRuns } from "./mergeRuns.ts";
-import { runResultValidator, SCHEMA_DIR } from "./schemaValidators.ts";
+import { leakyRun, sampleRun } from "./testing/fixtures.ts";
+import { golden } from "./testing/goldenFile.ts";
+import { runResultValidator, SCHEMA_DIR } from "./testing/schemaValidators.ts";
 
 const validate = runResultValidator();
 
@@ -39,8 +46,12 @@ describe("toJson", () => {
 
   test("starts with the schema version and profile", () => {
     expect(toJson(sampleRun()).slice(0, 60)).toMatch(
-      /^\{\n {2}"schemaVersion": "1\.0\.0",\n {2}"profile": "BAIP\/1"/,
+      /^\{\n {2}"schemaVersion": "2\.0\.0",\n {2}"profile": "BAIP\/2"/,
     );
+  });
+
+  test("the sample targets carry the verdicts suites/verdict.ts gives them", () => {
+    for (const t of sampleRun({ hostile: true }).targets) expect(targetVerdict(t)).toBe(t.verdict);
   });
 });
 
@@ -61,16 +72,30 @@ describe("run-result.schema.json", () => {
       mutate(run);
       return validate(run);
     };
-    expect(bad((r) => Object.assign(r, { schemaVersion: "2.0.0" }))).not.toEqual([]);
+    expect(bad((r) => Object.assign(r, { schemaVersion: "1.0.0" }))).not.toEqual([]);
     expect(bad((r) => Object.assign(r.targets[0]!, { verdict: "PASS" }))).not.toEqual([]);
     expect(
       bad((r) => Object.assign(r.targets[0]!.requirements[0]!, { status: "warning" })),
     ).not.toEqual([]);
     expect(bad((r) => Object.assign(r.targets[0]!, { extra: 1 }))).not.toEqual([]);
     expect(bad((r) => Object.assign(r, { startedAt: "yesterday" }))).not.toEqual([]);
-    // a failed requirement must say why; a skipped one must give a reason
-    expect(bad((r) => delete r.targets[1]!.requirements[1]!.failure)).not.toEqual([]);
-    expect(bad((r) => delete r.targets[1]!.requirements[4]!.reason)).not.toEqual([]);
+    const byId = (r: RunResult, t: number, id: string) =>
+      r.targets[t]!.requirements.find((x) => x.id === id)!;
+    // a failed requirement must say why, with at least one finding; a skipped one, a reason
+    expect(bad((r) => delete byId(r, 1, "AUTHZ-01").failures)).not.toEqual([]);
+    expect(bad((r) => Object.assign(byId(r, 1, "AUTHZ-01"), { failures: [] }))).not.toEqual([]);
+    expect(bad((r) => delete byId(r, 1, "TLS-06").reason)).not.toEqual([]);
+    expect(bad((r) => Object.assign(byId(r, 1, "TLS-06"), { reasonKind: "bad-luck" }))).not.toEqual(
+      [],
+    );
+    // a finding has a key; a waiver has a reason
+    expect(
+      bad((r) => Reflect.deleteProperty(byId(r, 1, "AUTHZ-02").failures![1]!, "key")),
+    ).not.toEqual([]);
+    expect(bad((r) => Reflect.deleteProperty(r.targets[0]!.waivers![0]!, "reason"))).not.toEqual(
+      [],
+    );
+    expect(bad((r) => Object.assign(r, { profile: "BAIP/1" }))).not.toEqual([]);
   });
 
   // Drift guard: the objects below must list every key of the model's types (tsc fails
@@ -101,7 +126,17 @@ describe("run-result.schema.json", () => {
       requests: 1,
       requirements: 1,
       expectedFailures: 1,
+      waivers: 1,
+      excludedIdentities: 1,
     } satisfies Record<keyof TargetResult, 1>,
+    waiver: { id: 1, reason: 1 } satisfies Record<
+      keyof NonNullable<TargetResult["waivers"]>[number],
+      1
+    >,
+    excludedIdentity: { username: 1, role: 1, reason: 1 } satisfies Record<
+      keyof NonNullable<TargetResult["excludedIdentities"]>[number],
+      1
+    >,
     requirementResult: {
       id: 1,
       meta: 1,
@@ -109,8 +144,10 @@ describe("run-result.schema.json", () => {
       durationMs: 1,
       numRuns: 1,
       requests: 1,
-      failure: 1,
+      failures: 1,
       reason: 1,
+      reasonKind: 1,
+      waiver: 1,
     } satisfies Record<keyof RequirementResult, 1>,
     requirementMeta: {
       id: 1,
@@ -122,14 +159,15 @@ describe("run-result.schema.json", () => {
       remediation: 1,
     } satisfies Record<keyof RequirementMeta, 1>,
     references: { owasp: 1, cwe: 1, asvs4: 1, asvs5: 1 } satisfies Record<keyof References, 1>,
-    failure: {
+    finding: {
+      key: 1,
       title: 1,
       expected: 1,
       actual: 1,
       hint: 1,
       reproduction: 1,
       transcript: 1,
-    } satisfies Record<keyof NonNullable<RequirementResult["failure"]>, 1>,
+    } satisfies Record<keyof Finding, 1>,
     reproduction: {
       seed: 1,
       path: 1,
@@ -170,14 +208,19 @@ describe("run-result.schema.json", () => {
     const sorted = (o: object) => Object.keys(o).sort();
     expect(props(schema)).toEqual(sorted(keys.run));
     expect(props(schema.properties.config)).toEqual(sorted(keys.config));
-    expect(props(defs.targetResult)).toEqual(sorted(keys.targetResult));
-    expect(props(defs.requirementResult)).toEqual(sorted(keys.requirementResult));
-    expect(props(defs.requirementMeta)).toEqual(sorted(keys.requirementMeta));
-    expect(props(defs.requirementMeta.properties.references)).toEqual(sorted(keys.references));
-    expect(props(defs.failure)).toEqual(sorted(keys.failure));
-    expect(props(defs.reproduction)).toEqual(sorted(keys.reproduction));
-    expect(props(defs.exchange)).toEqual(sorted(keys.exchange));
-    expect(props(defs.exchange.properties.request)).toEqual(sorted(keys.request));
-    expect(props(defs.exchange.properties.response)).toEqual(sorted(keys.response));
+    // $defs are named after the types they are generated from (scripts/runResultSchema.ts)
+    expect(props(defs.TargetResult)).toEqual(sorted(keys.targetResult));
+    expect(props(defs.RequirementResult)).toEqual(sorted(keys.requirementResult));
+    expect(props(defs.RequirementMeta)).toEqual(sorted(keys.requirementMeta));
+    expect(props(defs.References)).toEqual(sorted(keys.references));
+    expect(props(defs.TargetResult.properties.waivers.items)).toEqual(sorted(keys.waiver));
+    expect(props(defs.TargetResult.properties.excludedIdentities.items)).toEqual(
+      sorted(keys.excludedIdentity),
+    );
+    expect(props(defs.Finding)).toEqual(sorted(keys.finding));
+    expect(props(defs.Reproduction)).toEqual(sorted(keys.reproduction));
+    expect(props(defs.Exchange)).toEqual(sorted(keys.exchange));
+    expect(props(defs.RecordedRequest)).toEqual(sorted(keys.request));
+    expect(props(defs.RecordedResponse)).toEqual(sorted(keys.response));
   });
 });

@@ -14,7 +14,9 @@ type Kind =
   | "requirement"
   | "meta"
   | "references"
-  | "failure"
+  | "finding"
+  | "waiver"
+  | "excludedIdentity"
   | "reproduction"
   | "exchange"
   | "request"
@@ -55,21 +57,40 @@ const SHAPES: Record<Exclude<Kind, "map">, { order: string[]; children?: Record<
       "durationMs",
       "requests",
       "expectedFailures",
+      "waivers",
+      "excludedIdentities",
       "requirements",
     ],
-    children: { requirements: "requirement" },
+    children: {
+      requirements: "requirement",
+      waivers: "waiver",
+      excludedIdentities: "excludedIdentity",
+    },
   },
+  waiver: { order: ["id", "reason"] },
+  excludedIdentity: { order: ["username", "role", "reason"] },
   requirement: {
-    order: ["id", "status", "reason", "durationMs", "numRuns", "requests", "meta", "failure"],
-    children: { meta: "meta", failure: "failure" },
+    order: [
+      "id",
+      "status",
+      "waiver",
+      "reason",
+      "reasonKind",
+      "durationMs",
+      "numRuns",
+      "requests",
+      "meta",
+      "failures",
+    ],
+    children: { meta: "meta", failures: "finding" },
   },
   meta: {
     order: ["id", "level", "family", "title", "sentence", "references", "remediation"],
     children: { references: "references" },
   },
   references: { order: ["owasp", "cwe", "asvs4", "asvs5"] },
-  failure: {
-    order: ["title", "expected", "actual", "hint", "reproduction", "transcript"],
+  finding: {
+    order: ["key", "title", "expected", "actual", "hint", "reproduction", "transcript"],
     children: { reproduction: "reproduction", transcript: "exchange" },
   },
   reproduction: { order: ["seed", "path", "counterexample", "command", "curl", "credentials"] },

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { sampleRun } from "./fixtures.ts";
-import { golden } from "./goldenFile.ts";
 import { toJunit } from "./junit.ts";
-import { SCHEMA_DIR } from "./schemaValidators.ts";
+import { sampleRun } from "./testing/fixtures.ts";
+import { golden } from "./testing/goldenFile.ts";
+import { SCHEMA_DIR } from "./testing/schemaValidators.ts";
 
 const XMLLINT = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].find((p) => existsSync(p));
 const needsXmllint = XMLLINT || process.env.CI ? test : (test.skip.bind(test) as typeof test);
@@ -82,8 +82,51 @@ describe("toJunit", () => {
       ),
     );
     expect(xml).toContain(
-      '<testsuite name="broken-bola" tests="5" failures="1" errors="0" skipped="3"',
+      '<testsuite name="broken-bola" tests="6" failures="2" errors="0" skipped="3"',
     );
+  });
+
+  test("a requirement with several findings is one failure that holds every finding", () => {
+    const xml = toJunit(sampleRun());
+    const authz02 =
+      /<testcase classname="broken-bola" name="AUTHZ-02[\s\S]*?<\/testcase>/.exec(xml)?.[0] ?? "";
+    expect(authz02.match(/<failure /g)).toHaveLength(1);
+    expect(authz02).toContain(
+      'message="non-admin PATCH changed another user&apos;s record (and 1 more finding)"'.replace(
+        "&apos;",
+        "'",
+      ),
+    );
+    for (const s of [
+      "AUTHZ-02 (MUST) failed: 2 distinct failures",
+      "Finding 1 of 2 [PATCH /users/{id}: state changed]",
+      "Finding 2 of 2 [PUT /users/{id}: answered success]",
+      'Replay (fast-check): { seed: 1739212530, path: "7:0", endOnFailure: true }',
+      'Replay (fast-check): { seed: 1739220449, path: "2", endOnFailure: true }',
+      "Transcript of finding 2 [PUT /users/{id}: answered success]",
+    ]) {
+      expect(authz02).toContain(s);
+    }
+  });
+
+  test("a waived failed MUST is marked, never red; the suite lists its waivers and excluded identities", () => {
+    const xml = toJunit(sampleRun());
+    const authn02 =
+      /<testcase classname="reference-flask" name="AUTHN-02[\s\S]*?<\/testcase>/.exec(xml)?.[0] ??
+      "";
+    expect(authn02).not.toContain("<failure");
+    expect(authn02).toContain(
+      '<skipped type="waived" message="WAIVED (found: failed): The health check',
+    );
+    expect(authn02).toContain('<property name="waiver" value="The health check');
+    expect(xml).toContain(
+      '<testsuite name="reference-flask" tests="6" failures="0" errors="0" skipped="1"',
+    );
+    expect(xml).toContain('<property name="verdict-label" value="CONFORMANT with 1 waiver"/>');
+    expect(xml).toContain(
+      '<property name="waivers" value="AUTHN-02 (found: failed): The health check',
+    );
+    expect(xml).toContain('<property name="excluded-identities" value="carol-x3 (user): AUTHN-01:');
   });
 
   test("a failed MUST is a failure with expected, actual, hint and the reproduction", () => {
@@ -114,14 +157,14 @@ describe("toJunit", () => {
       '<failure type="SHOULD" message="an HTTPS response without Strict-Transport-Security">',
     );
     expect(strict).toContain(
-      '<testsuite name="broken-bola" tests="5" failures="2" errors="0" skipped="2"',
+      '<testsuite name="broken-bola" tests="6" failures="3" errors="0" skipped="2"',
     );
   });
 
   test("skipped and inconclusive requirements are skipped with their reason; a target that did not boot is an error", () => {
     const xml = toJunit(sampleRun());
     expect(xml).toContain(
-      '<skipped type="skipped" message="skipped: precondition plaintext-port: the manifest declares no plaintext listener">',
+      '<skipped type="skipped" message="skipped: precondition plaintext-port: the manifest declares no plaintext listener [precondition]">',
     );
     expect(xml).toMatch(
       /<skipped type="inconclusive" message="inconclusive: positive control INPUT-04 failed/,
@@ -130,7 +173,7 @@ describe("toJunit", () => {
       /<testcase classname="broken-no-boot" name="broken-no-boot boot and readiness"[^>]*>\n\s*<error type="INCONCLUSIVE" message="did not boot: container 3f9c2a7d41b0/,
     );
     expect(xml).toContain(
-      '<testsuites name="BAIP/1 conformance (baip-conformance 0.1.0)" tests="11" failures="1" errors="1"',
+      '<testsuites name="BAIP/2 conformance (baip-conformance 0.1.0)" tests="13" failures="2" errors="1"',
     );
   });
 

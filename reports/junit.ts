@@ -4,22 +4,40 @@
 // How outcomes map onto JUnit, which has only passed / failure / error / skipped:
 // - passed MUST or SHOULD: a plain <testcase>.
 // - failed MUST: <failure type="MUST">, which turns CI red.
-// - failed SHOULD (a warning, CONTRACT.md 3): by default <skipped type="SHOULD"
+// - failed SHOULD (a warning, docs/SPEC.md 3): by default <skipped type="SHOULD"
 //   message="SHOULD warning: ...">, with the same details as a failure. CI stays green,
 //   yet every JUnit viewer (Jenkins, GitLab, GitHub test reporters) counts and lists it
 //   apart from the passes, which a passed testcase with a note in <system-out> would not.
 //   `shouldFailures: "failure"` makes them <failure type="SHOULD"> for a strict pipeline.
 // - skipped and inconclusive requirements: <skipped type="skipped|inconclusive"
-//   message="<reason>">.
+//   message="<reason> [<kind>]">.
+// - a waived requirement (docs/SPEC.md 5) that did not hold: <skipped type="waived"
+//   message="WAIVED (found: failed): <reason>"> with everything it found, so that CI stays
+//   green as the verdict does, yet every viewer lists it; one that held is a plain
+//   testcase. Either carries a "waiver" property with the reason, and the testsuite lists
+//   its waivers (and the identities left out of the run) in its properties and summary.
+// A failed requirement's body holds every distinct failure it found, each with its own
+// expected/actual, reproduction and (in <system-out>) transcript.
 // - a target that could not be exercised (did not boot, died, interrupted): one extra
 //   testcase "<target> boot and readiness" with <error type="INCONCLUSIVE">.
 // Each testcase carries <properties> (level, outcome, OWASP, CWE, ASVS 4.0.3 and 5.0.0),
 // which reports/schemas/junit-10-baip.xsd allows; `testcaseProperties: false` leaves them
 // out for consumers that validate against the plain junit-10.xsd.
-import type { RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
-import { countOutcomes, outcomeOf, sortById } from "./outcome.ts";
+import type { Finding, RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
+import { targetVerdictLabel } from "../suites/verdict.ts";
 import {
-  type Failure,
+  countOutcomes,
+  excludedIdentityLines,
+  findingsOf,
+  foundReportOutcome,
+  reasonLine,
+  reportOutcomeOf,
+  sortById,
+  waiversOf,
+  waiverText,
+} from "./reportOutcome.ts";
+import {
+  findingHeading,
   formatExpectedActual,
   formatReproduction,
   formatTranscript,
@@ -64,17 +82,49 @@ function headline(s: string): string {
   return truncate(s.split("\n")[0] ?? "", 300);
 }
 
-function failureBody(r: RequirementResult, f: Failure): string {
+/** The message attribute of a failed requirement: its first finding, and how many more. */
+function failureMessage(findings: readonly Finding[]): string {
+  const first = findings[0];
+  if (first === undefined) return "no failure details recorded";
+  const more = findings.length > 1 ? ` (and ${plural(findings.length - 1, "more finding")})` : "";
+  return `${headline(first.title)}${more}`;
+}
+
+function failureBody(r: RequirementResult, findings: readonly Finding[]): string {
   const verdict =
-    r.meta.level === "MUST" ? "failed" : "not met (a warning: the verdict does not depend on it)";
-  return [
-    `${r.id} (${r.meta.level}) ${verdict}: ${f.title}`,
+    r.waiver !== undefined
+      ? "did not hold, but is waived (the verdict does not depend on it)"
+      : r.meta.level === "MUST"
+        ? "failed"
+        : "not met (a warning: the verdict does not depend on it)";
+  const what =
+    findings.length === 1
+      ? `: ${findings[0]!.title}`
+      : findings.length > 1
+        ? `: ${findings.length} distinct failures`
+        : "";
+  const lines = [
+    `${r.id} (${r.meta.level}) ${verdict}${what}`,
+    ...(r.waiver === undefined ? [] : [`Waiver: ${r.waiver}`]),
     `Requirement: ${r.meta.sentence}`,
-    formatExpectedActual(f),
     `Remediation: ${r.meta.remediation}`,
-    "",
-    formatReproduction(f),
-  ].join("\n");
+  ];
+  if (findings.length === 0) lines.push("", "(no failure details recorded)");
+  findings.forEach((f, i) => {
+    lines.push("");
+    if (findings.length > 1) lines.push(findingHeading(f, i, findings.length));
+    lines.push(formatExpectedActual(f), "", formatReproduction(f));
+  });
+  return lines.join("\n");
+}
+
+function transcripts(findings: readonly Finding[]): string {
+  return findings
+    .map((f, i) => {
+      const which = findings.length > 1 ? ` of finding ${i + 1} [${f.key}]` : "";
+      return `Transcript${which} (credentials redacted):\n${formatTranscript(f.transcript)}`;
+    })
+    .join("\n\n");
 }
 
 function requirementProperties(r: RequirementResult): [string, string | number | undefined][] {
@@ -82,15 +132,19 @@ function requirementProperties(r: RequirementResult): [string, string | number |
   return [
     ["level", r.meta.level],
     ["family", r.meta.family],
-    ["outcome", outcomeOf(r)],
+    ["outcome", reportOutcomeOf(r)],
     ["owasp", refs.owasp.join("; ")],
     ["cwe", refs.cwe.map((c) => `CWE-${c}`).join(", ")],
     ["asvs-4.0.3", refs.asvs4.join(", ")],
     ["asvs-5.0.0", refs.asvs5.join(", ")],
     ["num-runs", r.numRuns],
     ["requests", r.requests],
-    ["seed", r.failure?.reproduction.seed],
-    ["path", r.failure?.reproduction.path],
+    ["waiver", r.waiver],
+    ["reason-kind", r.reasonKind],
+    ["findings", r.failures?.length],
+    ["finding-keys", r.failures?.map((f) => f.key).join("; ")],
+    ["seed", r.failures?.[0]?.reproduction.seed],
+    ["path", r.failures?.[0]?.reproduction.path],
   ];
 }
 
@@ -112,50 +166,46 @@ function testcase(
     `${i}<testcase${attrs({ classname: target.name, name: `${r.id} ${r.meta.title}`, time: seconds(r.durationMs) })}>`,
   ];
   if (options.testcaseProperties) lines.push(...properties(`${i}  `, requirementProperties(r)));
-  const outcome = outcomeOf(r);
+  const outcome = reportOutcomeOf(r);
+  const found = foundReportOutcome(r);
   counts.tests += 1;
-  if ((outcome === "failed" || outcome === "warning") && r.failure !== undefined) {
-    const f = r.failure;
-    const body = failureBody(r, f);
+  const findings = findingsOf(r);
+  const failed = found === "failed" || found === "warning";
+  if (outcome === "waived" && found !== "passed") {
+    // Waived and not held: listed apart (skipped), never red, never hidden.
+    counts.skipped += 1;
+    const what = failed ? failureBody(r, findings) : reasonLine(r);
+    lines.push(
+      element(
+        `${i}  `,
+        "skipped",
+        { type: "waived", message: `WAIVED (found: ${found}): ${headline(r.waiver ?? "")}` },
+        what,
+      ),
+    );
+    if (findings.length > 0) lines.push(element(`${i}  `, "system-out", {}, transcripts(findings)));
+  } else if (outcome === "failed" || outcome === "warning") {
+    // A failed result without details is still a failure (or warning), never a pass.
+    const body = failureBody(r, findings);
+    const message = failureMessage(findings);
     if (outcome === "warning" && options.shouldFailures === "skipped") {
       counts.skipped += 1;
       lines.push(
         element(
           `${i}  `,
           "skipped",
-          { type: "SHOULD", message: `SHOULD warning: ${headline(f.title)}` },
+          { type: "SHOULD", message: `SHOULD warning: ${message}` },
           body,
         ),
       );
     } else {
       counts.failures += 1;
-      lines.push(
-        element(`${i}  `, "failure", { type: r.meta.level, message: headline(f.title) }, body),
-      );
+      lines.push(element(`${i}  `, "failure", { type: r.meta.level, message }, body));
     }
-    lines.push(
-      element(
-        `${i}  `,
-        "system-out",
-        {},
-        `Transcript (credentials redacted):\n${formatTranscript(f.transcript)}`,
-      ),
-    );
-  } else if (outcome === "failed" || outcome === "warning") {
-    // A failed result without details: still a failure (or warning), never a pass.
-    const message = `${r.id} failed (no failure details recorded)`;
-    if (outcome === "warning" && options.shouldFailures === "skipped") {
-      counts.skipped += 1;
-      lines.push(
-        element(`${i}  `, "skipped", { type: "SHOULD", message: `SHOULD warning: ${message}` }),
-      );
-    } else {
-      counts.failures += 1;
-      lines.push(element(`${i}  `, "failure", { type: r.meta.level, message }));
-    }
+    if (findings.length > 0) lines.push(element(`${i}  `, "system-out", {}, transcripts(findings)));
   } else if (outcome === "skipped" || outcome === "inconclusive") {
     counts.skipped += 1;
-    const reason = r.reason ?? "(no reason recorded)";
+    const reason = reasonLine(r);
     lines.push(
       element(
         `${i}  `,
@@ -183,10 +233,16 @@ function bootCase(target: TargetResult, error: string, counts: SuiteCounts): str
 function suiteSummary(target: TargetResult): string {
   const c = countOutcomes(target.requirements);
   const lines = [
-    `Verdict: ${target.verdict}`,
+    `Verdict: ${targetVerdictLabel(target)}`,
     `Source: ${target.source}`,
-    `Requirements: ${c.total} (${c.passed} passed, ${c.failed} failed, ${plural(c.warning, "SHOULD warning")}, ${c.skipped} skipped, ${c.inconclusive} inconclusive)`,
+    `Requirements: ${c.total} (${c.passed} passed, ${c.failed} failed, ${plural(c.warning, "SHOULD warning")}, ${c.skipped} skipped, ${c.inconclusive} inconclusive, ${c.waived} waived)`,
   ];
+  const waivers = waiversOf(target);
+  if (waivers.length > 0) lines.push("Waivers:", ...waivers.map((w) => `  ${waiverText(w)}`));
+  const excluded = excludedIdentityLines(target);
+  if (excluded.length > 0) {
+    lines.push("Identities left out of the run:", ...excluded.map((l) => `  ${l}`));
+  }
   if (target.error !== undefined) lines.push(`Error: ${target.error}`);
   return lines.join("\n");
 }
@@ -218,6 +274,7 @@ function testsuite(
     })}>`,
     ...properties("    ", [
       ["verdict", target.verdict],
+      ["verdict-label", targetVerdictLabel(target)],
       ["source", target.source],
       ["profile", run.profile],
       ["tool", `${run.tool.name} ${run.tool.version}`],
@@ -226,6 +283,8 @@ function testsuite(
       ["boot-ms", target.bootMs],
       ["requests", target.requests],
       ["expected-failures", target.expectedFailures?.join(", ")],
+      ["waivers", waiversOf(target).map(waiverText).join("; ")],
+      ["excluded-identities", excludedIdentityLines(target).join("; ")],
     ]),
     ...body,
     element("    ", "system-out", {}, suiteSummary(target)),

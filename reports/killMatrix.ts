@@ -1,9 +1,17 @@
 // The kill matrix (targets x requirements): for every corpus target, whether each
 // requirement it must fail was caught, missed, or failed without being listed (a false
-// alarm on a compliant target; an unlisted extra on a broken one). Pure, like every writer.
+// alarm on a compliant target; an unlisted extra on a broken one). A requirement the
+// manifest waives is no alarm: it shows as waived. Pure, like every writer.
 import type { RunResult, TargetResult } from "../suites/result.ts";
 
-export type Cell = "caught" | "missed" | "false-alarm" | "pass" | "inconclusive" | "skipped";
+export type Cell =
+  | "caught"
+  | "missed"
+  | "false-alarm"
+  | "waived"
+  | "pass"
+  | "inconclusive"
+  | "skipped";
 
 export interface KillRow {
   target: string;
@@ -26,6 +34,7 @@ function rowOf(target: TargetResult, ids: string[]): KillRow {
     const r = target.requirements.find((x) => x.id === id);
     const failed = r?.status === "failed";
     if (expected.has(id)) cells[id] = failed ? "caught" : "missed";
+    else if (r?.waiver !== undefined) cells[id] = "waived";
     else if (failed) cells[id] = "false-alarm";
     else if (!r || r.status === "inconclusive") cells[id] = "inconclusive";
     else cells[id] = r.status === "skipped" ? "skipped" : "pass";
@@ -44,6 +53,7 @@ const SYMBOL: Record<Cell, string> = {
   caught: "✅",
   missed: "❌ missed",
   "false-alarm": "⚠️ alarm",
+  waived: "waived",
   pass: "·",
   inconclusive: "?",
   skipped: "–",
@@ -56,7 +66,7 @@ export function killMatrixMarkdown(run: RunResult): string {
   const body = rows.map((r) => {
     const caught = ids.filter((id) => r.cells[id] === "caught");
     const flagged = ids
-      .filter((id) => r.cells[id] === "missed" || r.cells[id] === "false-alarm")
+      .filter((id) => ["missed", "false-alarm", "waived"].includes(r.cells[id]!))
       .map((id) => `${id} ${SYMBOL[r.cells[id]!]}`);
     return `| ${r.target} | ${r.caught} | ${r.missed} | ${r.falseAlarms} | ${[...caught, ...flagged].join(", ") || "none (compliant)"} |`;
   });

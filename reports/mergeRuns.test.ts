@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { RunResult } from "../suites/result.ts";
-import { sampleRun } from "./fixtures.ts";
 import { toJson } from "./json.ts";
 import { mergeRuns } from "./mergeRuns.ts";
+import { sampleRun } from "./testing/fixtures.ts";
 
 /** The sample run cut into shards that each hold some requirements of every target. */
 function shards(): RunResult[] {
@@ -52,19 +52,40 @@ describe("mergeRuns", () => {
     const passed = sampleRun();
     const failed = sampleRun();
     const flask = failed.targets[0]!;
-    const authz = flask.requirements[1]!;
+    const authz = flask.requirements.find((r) => r.id === "AUTHZ-01")!;
     authz.status = "failed";
-    authz.failure = structuredClone(failed.targets[1]!.requirements[1]!.failure);
+    authz.failures = structuredClone(failed.targets[1]!.requirements[1]!.failures);
     const merged = mergeRuns([passed, failed]);
-    expect(merged.targets[0]!.requirements.map((r) => r.status)).toEqual([
-      "passed",
-      "failed",
-      "passed",
-      "passed",
-      "passed",
+    expect(merged.targets[0]!.requirements.map((r) => [r.id, r.status])).toEqual([
+      ["AUTHN-02", "failed"], // waived
+      ["AUTHN-06", "passed"],
+      ["AUTHZ-01", "failed"],
+      ["INPUT-01", "passed"],
+      ["TLS-05", "passed"],
+      ["TLS-06", "passed"],
     ]);
     expect(merged.targets[0]!.verdict).toBe("NON-CONFORMANT");
-    expect(mergeRuns([failed, passed]).targets[0]!.requirements[1]!.status).toBe("failed");
+    expect(mergeRuns([failed, passed]).targets[0]!.requirements[2]!.status).toBe("failed");
+  });
+
+  test("two failed results of one requirement keep the findings of both, each key once", () => {
+    const a = sampleRun();
+    const b = sampleRun();
+    const [patch, put] = a.targets[1]!.requirements[2]!.failures!;
+    a.targets[1]!.requirements[2]!.failures = [patch!];
+    b.targets[1]!.requirements[2]!.failures = [put!, patch!];
+    const merged = mergeRuns([a, b]).targets[1]!.requirements[2]!;
+    expect(merged.failures!.map((f) => f.key)).toEqual([patch!.key, put!.key]);
+  });
+
+  test("waivers and excluded identities survive the merge", () => {
+    const merged = mergeRuns(shards());
+    const run = sampleRun();
+    for (const [i, t] of merged.targets.entries()) {
+      expect(t.waivers).toEqual(run.targets[i]!.waivers);
+      expect(t.excludedIdentities).toEqual(run.targets[i]!.excludedIdentities);
+    }
+    expect(merged.targets[0]!.verdict).toBe("CONFORMANT");
   });
 
   test("an interrupted shard makes the run interrupted and its targets INCONCLUSIVE (unless a MUST failed)", () => {
@@ -80,7 +101,7 @@ describe("mergeRuns", () => {
   });
 
   test("refuses to merge different profiles or schema versions, or nothing", () => {
-    const other = { ...sampleRun(), schemaVersion: "2.0.0" } as unknown as RunResult;
+    const other = { ...sampleRun(), schemaVersion: "1.0.0" } as unknown as RunResult;
     expect(() => mergeRuns([sampleRun(), other])).toThrow(/cannot merge/);
     expect(() => mergeRuns([])).toThrow(/no results/);
   });

@@ -1,7 +1,7 @@
 // Merging the results of shards (or of several runner processes) into one RunResult.
 import type { RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
-import { sortById } from "./outcome.ts";
-import { targetVerdict } from "./verdict.ts";
+import { targetVerdict } from "../suites/verdict.ts";
+import { sortById } from "./reportOutcome.ts";
 
 /** When two shards report the same requirement for a target, the more telling one wins. */
 const PRECEDENCE: Record<RequirementResult["status"], number> = {
@@ -20,6 +20,8 @@ interface TargetAccumulator {
   bootMs?: number;
   errors: string[];
   expectedFailures?: Set<string>;
+  waivers: Map<string, string>;
+  excludedIdentities: Map<string, NonNullable<TargetResult["excludedIdentities"]>[number]>;
   /** A shard that held this target was interrupted. */
   interrupted: boolean;
 }
@@ -34,11 +36,20 @@ function sameList(a?: readonly string[], b?: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** The findings of both results, each key once (the first seen wins), first found first. */
+function unionFindings(a: RequirementResult, b: RequirementResult): RequirementResult["failures"] {
+  const byKey = new Map((a.failures ?? []).map((f) => [f.key, f]));
+  for (const f of b.failures ?? []) if (!byKey.has(f.key)) byKey.set(f.key, f);
+  return [...byKey.values()];
+}
+
 /**
  * One RunResult from the results of shards of the same run:
  * - targets are matched by name, in order of first appearance;
  * - their requirement lists are concatenated and deduplicated by ID (a failed result beats
- *   an inconclusive one, which beats passed, which beats skipped) and put in contract order;
+ *   an inconclusive one, which beats passed, which beats skipped; two failed results keep
+ *   the findings of both, each key once) and put in contract order;
+ * - waivers and excluded identities are united (by requirement ID and by user name);
  * - durations and request counts add up, boot time is the longest, errors are kept;
  * - `interrupted` if any shard was, and each verdict is recomputed with `targetVerdict`
  *   (a failed MUST stands; otherwise a target of an interrupted shard is INCONCLUSIVE);
@@ -69,6 +80,8 @@ export function mergeRuns(runs: readonly RunResult[]): RunResult {
           requests: 0,
           errors: [],
           interrupted: false,
+          waivers: new Map(),
+          excludedIdentities: new Map(),
         };
         targets.set(t.name, acc);
       }
@@ -81,10 +94,16 @@ export function mergeRuns(runs: readonly RunResult[]): RunResult {
         for (const id of t.expectedFailures) acc.expectedFailures.add(id);
       }
       acc.interrupted ||= run.interrupted;
+      for (const w of t.waivers ?? []) if (!acc.waivers.has(w.id)) acc.waivers.set(w.id, w.reason);
+      for (const i of t.excludedIdentities ?? []) {
+        if (!acc.excludedIdentities.has(i.username)) acc.excludedIdentities.set(i.username, i);
+      }
       for (const r of t.requirements) {
         const seen = acc.requirements.get(r.id);
         if (seen === undefined || PRECEDENCE[r.status] > PRECEDENCE[seen.status]) {
           acc.requirements.set(r.id, r);
+        } else if (r.status === "failed" && seen.status === "failed") {
+          acc.requirements.set(r.id, { ...seen, failures: unionFindings(seen, r) });
         }
       }
     }
@@ -103,6 +122,11 @@ export function mergeRuns(runs: readonly RunResult[]): RunResult {
     };
     if (error !== undefined) t.error = error;
     if (acc.bootMs !== undefined) t.bootMs = acc.bootMs;
+    if (acc.waivers.size > 0) {
+      t.waivers = sortById([...acc.waivers].map(([id, reason]) => ({ id, reason })));
+    }
+    if (acc.excludedIdentities.size > 0)
+      t.excludedIdentities = [...acc.excludedIdentities.values()];
     if (acc.expectedFailures !== undefined)
       t.expectedFailures = sortById([...acc.expectedFailures].map((id) => ({ id }))).map(
         (x) => x.id,

@@ -2,9 +2,14 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { FIXTURE_PASSWORDS, leakyRun, sampleRun } from "./fixtures.ts";
 import { redactHeader, scrubCredentials, WRITER_REDACTION } from "./sanitize.ts";
-import { describeFindings, findSecrets, scanForSecrets, secretVariants } from "./scanForSecrets.ts";
+import { FIXTURE_PASSWORDS, leakyRun, sampleRun } from "./testing/fixtures.ts";
+import {
+  describeFindings,
+  findSecrets,
+  scanForSecrets,
+  secretVariants,
+} from "./testing/scanForSecrets.ts";
 import { renderReport, writeReports } from "./writeReports.ts";
 
 describe("report writers and redaction", () => {

@@ -1,23 +1,23 @@
 import { describe, expect, test } from "vitest";
 import type { Exchange } from "../harness/http/exchange.ts";
-import { sampleRun } from "./fixtures.ts";
+import type { Finding } from "../suites/result.ts";
 import { toHtml } from "./html.ts";
 import { toJunit } from "./junit.ts";
 import { toMarkdown } from "./markdown.ts";
 import {
   credentialsLine,
   describeCredentialLabel,
-  type Failure,
   formatExchange,
   formatReproduction,
   seedPathLine,
 } from "./reproduction.ts";
 import { toSarif } from "./sarif.ts";
+import { sampleRun } from "./testing/fixtures.ts";
 import { escapeHtml, escapeXmlText } from "./text.ts";
 
-function failureOf(id: string, hostile = false): Failure {
+function failureOf(id: string, hostile = false): Finding {
   const r = sampleRun({ hostile }).targets[1]!.requirements.find((x) => x.id === id)!;
-  return r.failure!;
+  return r.failures![0]!;
 }
 
 describe("seedPathLine", () => {
@@ -58,9 +58,32 @@ describe("formatReproduction", () => {
     const f = failureOf("AUTHZ-01");
     const block = formatReproduction(f);
     expect(toJunit(run)).toContain(escapeXmlText(block));
-    expect(JSON.parse(toSarif(run)).runs[0].results[0].message.text).toContain(block);
+    const sarif = JSON.parse(toSarif(run)).runs[0].results as {
+      ruleId: string;
+      message: { text: string };
+    }[];
+    expect(sarif.find((r) => r.ruleId === "AUTHZ-01")!.message.text).toContain(block);
     expect(toMarkdown(run)).toContain(block);
     expect(toHtml(run)).toContain(escapeHtml(formatReproduction(f, { counterexample: false })));
+  });
+
+  test("every writer prints the block of every finding of a requirement", () => {
+    const run = sampleRun();
+    const findings = run.targets[1]!.requirements.find((r) => r.id === "AUTHZ-02")!.failures!;
+    expect(findings).toHaveLength(2);
+    const sarif = JSON.parse(toSarif(run)).runs[0].results as {
+      ruleId: string;
+      message: { text: string };
+    }[];
+    const sarifTexts = sarif.filter((r) => r.ruleId === "AUTHZ-02").map((r) => r.message.text);
+    expect(sarifTexts).toHaveLength(2);
+    for (const [i, f] of findings.entries()) {
+      const block = formatReproduction(f);
+      expect(toJunit(run)).toContain(escapeXmlText(block));
+      expect(sarifTexts[i]).toContain(block);
+      expect(toMarkdown(run)).toContain(block);
+      expect(toHtml(run)).toContain(escapeHtml(formatReproduction(f, { counterexample: false })));
+    }
   });
 });
 

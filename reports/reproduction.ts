@@ -4,10 +4,25 @@
 // HTML and Markdown say the same thing in the same words. Output is plain text; each
 // writer escapes it for its own syntax.
 import type { Exchange, Transport } from "../harness/http/exchange.ts";
-import type { Reproduction, RequirementResult } from "../suites/result.ts";
+import type { Finding, Reproduction } from "../suites/result.ts";
 import { redactHeader, scrubCredentials } from "./sanitize.ts";
 
-export type Failure = NonNullable<RequirementResult["failure"]>;
+type Failure = Finding;
+
+/**
+ * How a report names one finding among the failures of its requirement:
+ * `Finding 2 of 3 [PATCH /users/{id}: state changed]: <title>`, or just the title when
+ * there is only one.
+ */
+export function findingHeading(
+  finding: Pick<Finding, "key" | "title">,
+  index: number,
+  total: number,
+): string {
+  return total <= 1
+    ? finding.title
+    : `Finding ${index + 1} of ${total} [${finding.key}]: ${finding.title}`;
+}
 
 /**
  * fast-check's replay parameters, as its failure output prints them:

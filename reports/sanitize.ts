@@ -6,7 +6,7 @@
 // password in a URL) with a marker. It never removes a redaction label that is already
 // there.
 import type { Exchange } from "../harness/http/exchange.ts";
-import type { RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
+import type { Finding, RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
 
 export const WRITER_REDACTION = "[REDACTED by report writer]";
 
@@ -113,24 +113,25 @@ export function sanitizeExchange(ex: Exchange): Exchange {
   return out;
 }
 
-function sanitizeRequirement(r: RequirementResult): RequirementResult {
-  if (r.failure === undefined) return r;
-  const { reproduction, transcript } = r.failure;
+function sanitizeFinding(f: Finding): Finding {
+  const { reproduction, transcript } = f;
   return {
-    ...r,
-    failure: {
-      ...r.failure,
-      reproduction: {
-        ...reproduction,
-        command: scrubCredentials(reproduction.command),
-        curl: reproduction.curl.map(scrubCredentials),
-        ...(reproduction.credentials === undefined
-          ? {}
-          : { credentials: reproduction.credentials.map(scrubCredentials) }),
-      },
-      transcript: transcript.map(sanitizeExchange),
+    ...f,
+    reproduction: {
+      ...reproduction,
+      command: scrubCredentials(reproduction.command),
+      curl: reproduction.curl.map(scrubCredentials),
+      ...(reproduction.credentials === undefined
+        ? {}
+        : { credentials: reproduction.credentials.map(scrubCredentials) }),
     },
+    transcript: transcript.map(sanitizeExchange),
   };
+}
+
+function sanitizeRequirement(r: RequirementResult): RequirementResult {
+  if (r.failures === undefined) return r;
+  return { ...r, failures: r.failures.map(sanitizeFinding) };
 }
 
 function sanitizeTarget(t: TargetResult): TargetResult {

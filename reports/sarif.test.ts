@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { leakyRun, SAMPLE_META, sampleRun } from "./fixtures.ts";
-import { golden } from "./goldenFile.ts";
 import { formatReproduction } from "./reproduction.ts";
 import { manifestUriOf, toSarif } from "./sarif.ts";
-import { sarifValidator } from "./schemaValidators.ts";
+import { leakyRun, SAMPLE_META, sampleRun } from "./testing/fixtures.ts";
+import { golden } from "./testing/goldenFile.ts";
+import { sarifValidator } from "./testing/schemaValidators.ts";
 
 const validate = sarifValidator();
 
@@ -23,6 +23,7 @@ interface Result {
   message: { text: string };
   locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
   partialFingerprints: Record<string, string>;
+  suppressions?: { kind: string; status?: string; justification?: string }[];
   properties: Record<string, unknown>;
 }
 interface Log {
@@ -31,6 +32,7 @@ interface Log {
     tool: { driver: { name: string; version: string; informationUri?: string; rules: Rule[] } };
     invocations: {
       executionSuccessful: boolean;
+      exitCode?: number;
       toolExecutionNotifications: { level: string; message: { text: string } }[];
     }[];
     results: Result[];
@@ -74,13 +76,15 @@ describe("toSarif", () => {
       informationUri: "https://example.invalid/baip",
     });
     expect(driver.rules.map((r) => r.id)).toEqual([
+      "AUTHN-02",
       "AUTHN-06",
       "AUTHZ-01",
+      "AUTHZ-02",
       "INPUT-01",
       "TLS-05",
       "TLS-06",
     ]);
-    const authz = driver.rules[1]!;
+    const authz = driver.rules[2]!;
     expect(authz.name).toBe("NonAdminCannotReadAnotherUsersRecord");
     expect(authz.shortDescription.text).toBe(SAMPLE_META["AUTHZ-01"].title);
     expect(authz.fullDescription.text).toBe(SAMPLE_META["AUTHZ-01"].sentence);
@@ -100,7 +104,7 @@ describe("toSarif", () => {
         "external/owasp/api1-2023",
       ]),
     );
-    const hsts = driver.rules[3]!;
+    const hsts = driver.rules[5]!;
     expect(hsts.defaultConfiguration.level).toBe("warning");
     expect(hsts.properties["security-severity"]).toBe("5.0");
   });
@@ -111,22 +115,25 @@ describe("toSarif", () => {
     expect(rules.map((r) => r.id)).toContain("INPUT-03");
   });
 
-  test("one result per failed requirement per target, located at the target's manifest", () => {
+  test("one result per finding of a failed requirement per target, located at the target's manifest", () => {
     const run = parse(toSarif(sampleRun())).runs[0]!;
-    expect(run.results.map((r) => [r.ruleId, r.level])).toEqual([
-      ["AUTHZ-01", "error"],
-      ["TLS-05", "warning"],
+    expect(run.results.map((r) => [r.ruleId, r.level, r.properties.finding])).toEqual([
+      ["AUTHN-02", "error", "GET /healthz: no challenge"],
+      ["AUTHZ-01", "error", "GET /users/{id}: record of another user disclosed"],
+      ["AUTHZ-02", "error", "PATCH /users/{id}: state changed"],
+      ["AUTHZ-02", "error", "PUT /users/{id}: answered success"],
+      ["TLS-05", "warning", "any response: no Strict-Transport-Security"],
     ]);
     for (const r of run.results) {
       expect(run.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
       expect(r.locations[0]!.physicalLocation.artifactLocation).toEqual({
-        uri: "targets/broken-bola/target.yaml",
+        uri: `targets/${r.properties.target}/target.yaml`,
         uriBaseId: "%SRCROOT%",
       });
       expect(Object.values(r.partialFingerprints)[0]).toMatch(/^[0-9a-f]{32}$/);
     }
-    const authz = run.results[0]!;
-    const failure = sampleRun().targets[1]!.requirements[1]!.failure!;
+    const authz = run.results.find((r) => r.ruleId === "AUTHZ-01")!;
+    const failure = sampleRun().targets[1]!.requirements[1]!.failures![0]!;
     expect(authz.message.text).toContain(formatReproduction(failure));
     expect(authz.properties).toMatchObject({
       target: "broken-bola",
@@ -135,13 +142,38 @@ describe("toSarif", () => {
     });
   });
 
-  test("fingerprints are stable across runs and differ between targets", () => {
+  test("fingerprints are stable across runs and differ between findings", () => {
     const a = parse(toSarif(sampleRun())).runs[0]!.results;
     const b = parse(toSarif(sampleRun({ hostile: true }))).runs[0]!.results;
-    expect(b.find((r) => r.ruleId === "AUTHZ-01")!.partialFingerprints).toEqual(
-      a[0]!.partialFingerprints,
-    );
-    expect(a[0]!.partialFingerprints).not.toEqual(a[1]!.partialFingerprints);
+    const authz = (rs: Result[]) => rs.find((r) => r.ruleId === "AUTHZ-01")!;
+    expect(authz(b).partialFingerprints).toEqual(authz(a).partialFingerprints);
+    const prints = a.map((r) => JSON.stringify(r.partialFingerprints));
+    expect(new Set(prints).size).toBe(prints.length);
+  });
+
+  test("results of a waived requirement carry an external suppression with its reason", () => {
+    const run = parse(toSarif(sampleRun())).runs[0]!;
+    const waived = run.results.filter((r) => r.suppressions !== undefined);
+    expect(waived.map((r) => [r.properties.target, r.ruleId])).toEqual([
+      ["reference-flask", "AUTHN-02"],
+    ]);
+    expect(waived[0]!.suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification: expect.stringContaining("GET /healthz answers 200 without credentials"),
+      },
+    ]);
+  });
+
+  test("the invocation carries the CLI's exit code for the run", () => {
+    const code = (run: ReturnType<typeof sampleRun>) =>
+      parse(toSarif(run)).runs[0]!.invocations[0]!.exitCode;
+    expect(code(sampleRun())).toBe(1);
+    const conformant = sampleRun();
+    conformant.targets = [conformant.targets[0]!];
+    expect(code(conformant)).toBe(0);
+    expect(code({ ...conformant, targets: [] })).toBe(2);
   });
 
   test("what could not be exercised becomes tool notifications, not results", () => {
@@ -149,10 +181,12 @@ describe("toSarif", () => {
     expect(inv.executionSuccessful).toBe(false);
     const n = inv.toolExecutionNotifications.map((x) => [x.level, x.message.text.slice(0, 40)]);
     expect(n).toEqual([
+      ["warning", "[broken-bola] identity left out of the r"],
       ["warning", "[broken-bola] INPUT-01 inconclusive: pos"],
       ["note", "[broken-bola] TLS-06 skipped: preconditi"],
       ["error", "Target broken-no-boot (targets/broken-no"],
     ]);
+    expect(inv.toolExecutionNotifications[1]!.message.text).toMatch(/\[positive-control\]$/);
   });
 });
 

@@ -1,14 +1,34 @@
 // conformance.sarif: SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning and
 // other SARIF viewers). One rule per requirement, generated from its metadata; one result
-// per failed requirement per target, located at the target's manifest (code scanning
-// needs a location, and the manifest is the artifact that names the target).
+// per distinct failure (finding) of a failed requirement per target, located at the
+// target's manifest (code scanning needs a location, and the manifest is the artifact
+// that names the target). Results of a requirement the manifest waives carry a
+// suppression of kind "external" with the waiver's reason as justification (docs/SPEC.md
+// 5), so that dashboards show them as suppressed, not as open alerts.
 // Inconclusive and skipped requirements, and targets that could not be exercised, are
 // tool execution notifications rather than results: they are not findings.
 import { createHash } from "node:crypto";
 import type { RequirementMeta } from "../suites/requirement.ts";
-import type { RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
-import { catalogueOf, countOutcomes, outcomeOf, sortById } from "./outcome.ts";
-import { credentialSources, formatExpectedActual, formatReproduction } from "./reproduction.ts";
+import type { Finding, RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
+import { exitCodeOf, overallVerdict, targetVerdictLabel } from "../suites/verdict.ts";
+import { absentFindings, type BaselineComparison, baselineStateOf } from "./baseline.ts";
+import {
+  catalogueOf,
+  countOutcomes,
+  excludedIdentityLines,
+  findingsOf,
+  foundReportOutcome,
+  reasonLine,
+  reportOutcomeOf,
+  sortById,
+  waiversOf,
+} from "./reportOutcome.ts";
+import {
+  credentialSources,
+  findingHeading,
+  formatExpectedActual,
+  formatReproduction,
+} from "./reproduction.ts";
 import { sanitizeRun } from "./sanitize.ts";
 
 export const SARIF_SCHEMA_URI =
@@ -24,6 +44,11 @@ export interface SarifOptions {
   catalogue?: readonly RequirementMeta[];
   /** Where a target's manifest lives, relative to the repository root. */
   manifestUri?: (target: TargetResult) => string;
+  /**
+   * `run --baseline`: each result gets its `baselineState` (SARIF 3.27.24), and findings
+   * gone since the baseline are added as `absent` results (reports/baseline.ts).
+   */
+  baseline?: BaselineComparison;
 }
 
 /** `security-severity` as GitHub code scanning reads it: high for MUST, medium for SHOULD. */
@@ -129,8 +154,12 @@ function rule(meta: RequirementMeta) {
   };
 }
 
-function fingerprint(target: string, ruleId: string): string {
-  return createHash("sha256").update(`${target}\u0000${ruleId}`).digest("hex").slice(0, 32);
+/** Stable across runs: the target, the requirement and the finding's key, never values. */
+function fingerprint(target: string, ruleId: string, key: string): string {
+  return createHash("sha256")
+    .update(`${target}\u0000${ruleId}\u0000${key}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 function artifactLocation(uri: string) {
@@ -140,11 +169,17 @@ function artifactLocation(uri: string) {
 function result(
   target: TargetResult,
   r: RequirementResult,
+  f: Finding | undefined,
+  position: { index: number; total: number },
   ruleIndex: number,
   manifestUri: string,
 ) {
-  const f = r.failure;
-  const head = `[${target.name}] ${r.id} (${r.meta.level}) failed: ${f?.title ?? "no failure details recorded"}.`;
+  const found = foundReportOutcome(r);
+  const what =
+    f === undefined
+      ? "no failure details recorded"
+      : findingHeading(f, position.index, position.total);
+  const head = `[${target.name}] ${r.id} (${r.meta.level}) ${r.waiver === undefined ? "failed" : "failed (waived)"}: ${what}.`;
   const text =
     f === undefined ? head : [head, formatExpectedActual(f), "", formatReproduction(f)].join("\n");
   return {
@@ -162,15 +197,33 @@ function result(
         message: { text: `target ${target.name} (${target.source})` },
       },
     ],
-    partialFingerprints: { "baipTargetRequirement/v1": fingerprint(target.name, r.id) },
+    partialFingerprints: {
+      "baipFinding/v1": fingerprint(target.name, r.id, f?.key ?? ""),
+    },
+    ...(r.waiver === undefined
+      ? {}
+      : {
+          suppressions: [
+            {
+              kind: "external",
+              status: "accepted",
+              justification: `waived by the target's manifest: ${r.waiver}`,
+            },
+          ],
+        }),
     properties: {
       target: target.name,
       source: target.source,
       verdict: target.verdict,
-      outcome: outcomeOf(r),
+      outcome: reportOutcomeOf(r),
+      found,
+      ...(r.waiver === undefined ? {} : { waiver: r.waiver }),
       ...(f === undefined
         ? {}
         : {
+            finding: f.key,
+            findingIndex: position.index + 1,
+            findings: position.total,
             expected: f.expected,
             actual: f.actual,
             hint: f.hint,
@@ -187,6 +240,20 @@ function result(
   };
 }
 
+/** One result per finding of a failed requirement (one without details if it has none). */
+function results(
+  target: TargetResult,
+  r: RequirementResult,
+  ruleIndex: number,
+  manifestUri: string,
+) {
+  const findings: (Finding | undefined)[] = findingsOf(r);
+  if (findings.length === 0) findings.push(undefined);
+  return findings.map((f, index) =>
+    result(target, r, f, { index, total: findings.length }, ruleIndex, manifestUri),
+  );
+}
+
 /** conformance.sarif for the run. */
 export function toSarif(input: RunResult, options: SarifOptions = {}): string {
   const run = sanitizeRun(input);
@@ -197,7 +264,7 @@ export function toSarif(input: RunResult, options: SarifOptions = {}): string {
   const ruleIndex = new Map(metas.map((m, i) => [m.id, i]));
   const manifestUri = options.manifestUri ?? manifestUriOf;
 
-  const results = [];
+  const sarifResults = [];
   const notifications = [];
   for (const target of run.targets) {
     if (target.error !== undefined) {
@@ -208,21 +275,47 @@ export function toSarif(input: RunResult, options: SarifOptions = {}): string {
         },
       });
     }
+    for (const line of excludedIdentityLines(target)) {
+      notifications.push({
+        level: "warning",
+        message: { text: `[${target.name}] identity left out of the run: ${line}` },
+      });
+    }
     for (const r of sortById(target.requirements)) {
-      const outcome = outcomeOf(r);
+      const found = foundReportOutcome(r);
       const index = ruleIndex.get(r.id) ?? -1;
-      if (outcome === "failed" || outcome === "warning") {
-        results.push(result(target, r, index, manifestUri(target)));
-      } else if (outcome === "inconclusive" || outcome === "skipped") {
+      const waived = r.waiver === undefined ? "" : ` (waived: ${r.waiver})`;
+      if (found === "failed" || found === "warning") {
+        const baseline = options.baseline;
+        sarifResults.push(
+          ...results(target, r, index, manifestUri(target)).map((x) =>
+            baseline === undefined
+              ? x
+              : {
+                  ...x,
+                  baselineState: baselineStateOf(baseline, target.name, r.id, x.properties.finding),
+                },
+          ),
+        );
+      } else if (found === "inconclusive" || found === "skipped") {
         notifications.push({
-          level: outcome === "inconclusive" ? "warning" : "note",
-          message: {
-            text: `[${target.name}] ${r.id} ${outcome}: ${r.reason ?? "no reason recorded"}`,
-          },
+          level: found === "inconclusive" && r.waiver === undefined ? "warning" : "note",
+          message: { text: `[${target.name}] ${r.id} ${found}${waived}: ${reasonLine(r)}` },
           associatedRule: { id: r.id, index },
+          ...(r.reasonKind === undefined ? {} : { properties: { reasonKind: r.reasonKind } }),
         });
       }
     }
+  }
+
+  for (const gone of options.baseline ? absentFindings(options.baseline) : []) {
+    const { requirement: r, finding, position } = gone.baseline;
+    const index = ruleIndex.get(r.id) ?? -1;
+    const uri = manifestUri(gone.target);
+    sarifResults.push({
+      ...result(gone.target, r, finding, position, index, uri),
+      baselineState: "absent",
+    });
   }
 
   const version = run.tool.version;
@@ -244,6 +337,8 @@ export function toSarif(input: RunResult, options: SarifOptions = {}): string {
           {
             executionSuccessful:
               !run.interrupted && run.targets.every((t) => t.error === undefined),
+            // The CLI's exit code for this run (suites/verdict.ts), so a dashboard and CI agree.
+            exitCode: exitCodeOf(run),
             startTimeUtc: run.startedAt,
             endTimeUtc: run.finishedAt,
             toolExecutionNotifications: notifications,
@@ -259,10 +354,11 @@ export function toSarif(input: RunResult, options: SarifOptions = {}): string {
             },
           },
         ],
-        results,
+        results: sarifResults,
         columnKind: "unicodeCodePoints",
         properties: {
           profile: run.profile,
+          verdict: overallVerdict(run),
           targets: run.targets.map((t) => {
             const c = countOutcomes(t.requirements);
             return {
@@ -270,11 +366,15 @@ export function toSarif(input: RunResult, options: SarifOptions = {}): string {
               source: t.source,
               manifest: manifestUri(t),
               verdict: t.verdict,
+              verdictLabel: targetVerdictLabel(t),
+              waivers: waiversOf(t),
+              excludedIdentities: t.excludedIdentities ?? [],
               passed: c.passed,
               failed: c.failed,
               warnings: c.warning,
               skipped: c.skipped,
               inconclusive: c.inconclusive,
+              waived: c.waived,
             };
           }),
         },

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { sampleRun } from "./fixtures.ts";
+import { sampleRun } from "./testing/fixtures.ts";
 import { REPORT_FILE_NAMES, renderReport, writeFileAtomic, writeReports } from "./writeReports.ts";
 
 describe("writeReports", () => {

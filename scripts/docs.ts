@@ -1,6 +1,11 @@
 // `npm run docs`: rewrite README's generated sections. The kill matrix comes from the
 // last corpus run (conformance-reports/corpus.json, written by suites/corpus.test.ts).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import {
+  MANIFEST_JSON_SCHEMA_FILE,
+  manifestJsonSchemaText,
+} from "../harness/manifest/jsonSchema.ts";
 import type { RunResult } from "../suites/result.ts";
 import {
   catalogueSection,
@@ -9,6 +14,7 @@ import {
   replaceSection,
   targetsSection,
 } from "./readmeSections.ts";
+import { RUN_RESULT_SCHEMA_FILE, runResultSchemaText } from "./runResultSchema.ts";
 
 let readme = readFileSync("README.md", "utf8");
 readme = replaceSection(readme, "catalogue", catalogueSection());
@@ -30,3 +36,10 @@ writeFileSync(
   targetsReadme,
   replaceSection(readFileSync(targetsReadme, "utf8"), "targets", await targetsSection()),
 );
+
+// The manifest's JSON Schema, generated from the zod schema (editors validate target.yaml).
+mkdirSync(dirname(MANIFEST_JSON_SCHEMA_FILE), { recursive: true });
+writeFileSync(MANIFEST_JSON_SCHEMA_FILE, manifestJsonSchemaText());
+
+// The JSON report's schema, generated from the types of suites/result.ts (shipped).
+writeFileSync(RUN_RESULT_SCHEMA_FILE, runResultSchemaText());

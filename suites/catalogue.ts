@@ -1,4 +1,4 @@
-// The requirement catalogue of BAIP/1 (CONTRACT.md section 3), in contract order.
+// The requirement catalogue of BAIP/1 (docs/SPEC.md section 3), in contract order.
 // Each requirement lives in its own module named by its ID; this list is the only place
 // that enumerates them, and it refuses duplicates.
 import { requirement as AUTHN_01 } from "./authn/AUTHN-01.valid-credentials-authenticate.ts";
@@ -91,9 +91,24 @@ export function selectRequirements(
   }
   const o = only?.map((s) => s.toUpperCase());
   const s = new Set(skip?.map((x) => x.toUpperCase()));
-  return CATALOGUE.filter(
-    (r) => (!o || o.length === 0 || o.includes(r.meta.id)) && !s.has(r.meta.id),
+  const chosen = new Set(
+    CATALOGUE.filter(
+      (r) => (!o || o.length === 0 || o.includes(r.meta.id)) && !s.has(r.meta.id),
+    ).map((r) => r.meta.id),
   );
+  // Positive controls always run before what depends on them, whatever was selected or
+  // skipped (docs/SPEC.md section 3): without them a pass would be unproven.
+  const add = (id: string) => {
+    const r = CATALOGUE.find((x) => x.meta.id === id);
+    for (const dep of r?.dependsOn ?? []) {
+      if (!chosen.has(dep)) {
+        chosen.add(dep);
+        add(dep);
+      }
+    }
+  };
+  for (const id of [...chosen]) add(id);
+  return CATALOGUE.filter((r) => chosen.has(r.meta.id));
 }
 
 export class SelectionError extends Error {}

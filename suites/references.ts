@@ -1,4 +1,4 @@
-// CONTRACT.md section 4: the references attached to each family in reports. Declared
+// docs/SPEC.md section 4: the references attached to each family in reports. Declared
 // once; requirement modules pick theirs from here (overrides noted in the contract).
 import type { Family, References } from "./requirement.ts";
 

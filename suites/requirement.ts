@@ -1,4 +1,4 @@
-// The shape of one requirement of CONTRACT.md section 3: its metadata, declared once
+// The shape of one requirement of docs/SPEC.md section 3: its metadata, declared once
 // as data (reports, docs, SARIF rules are generated from it), and its check.
 import type { Exchange } from "../harness/http/exchange.ts";
 import type { SuiteContext } from "./context.ts";
@@ -20,7 +20,7 @@ export interface RequirementMeta {
   family: Family;
   /** Short name that says what is checked. */
   title: string;
-  /** The requirement sentence from CONTRACT.md, quoted. */
+  /** The requirement sentence from docs/SPEC.md, quoted. */
   sentence: string;
   references: References;
   /** One-line hint on how to fix a target that fails it. */

@@ -1,6 +1,6 @@
 // Shared laws for every arbitrary of harness/arbitraries (as fast-check tests its own):
 // the same seed gives the same values; every value satisfies the rule the arbitrary
-// claims, checked by an independent predicate written from CONTRACT.md / the RFC; and
+// claims, checked by an independent predicate written from docs/SPEC.md / the RFC; and
 // one fixed-seed snapshot guards against drift.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,12 @@ import { identityOverrideHeaders } from "./identityOverrideHeaders.ts";
 import { identityOverrideQuery } from "./identityOverrideQuery.ts";
 import { invalidDisplayNames } from "./invalidDisplayNames.ts";
 import { invalidEmails } from "./invalidEmails.ts";
-import { malformedAuthorizationHeaders } from "./malformedAuthorizationHeaders.ts";
+import {
+  CarriedCredentials,
+  malformedAuthorizationHeaders,
+  OTHER_SCHEMES,
+} from "./malformedAuthorizationHeaders.ts";
+import { methodOverrides } from "./methodOverrides.ts";
 import { nonJsonContentTypes } from "./nonJsonContentTypes.ts";
 import { nonObjectBodies } from "./nonObjectBodies.ts";
 import { oversizedJsonBodies } from "./oversizedJsonBodies.ts";
@@ -26,7 +31,7 @@ import { wrongTypeValues } from "./wrongTypeValues.ts";
 
 // ---- Independent predicates, written from the contract's sentences ----
 
-/** CONTRACT.md 1: the email grammar every target must accept. */
+/** docs/SPEC.md 1: the email grammar every target must accept. */
 function isContractEmail(s: string): boolean {
   const at = s.indexOf("@");
   if (at < 0 || s.length > 254) return false;
@@ -42,7 +47,7 @@ function isContractEmail(s: string): boolean {
   );
 }
 
-/** CONTRACT.md 1: the strings a target must reject as an email. */
+/** docs/SPEC.md 1: the strings a target must reject as an email. */
 function mustRejectEmail(s: string): boolean {
   const ats = s.split("@").length - 1;
   const [local, domain] = s.split("@");
@@ -83,6 +88,22 @@ function isWellFormedBasic(value: Buffer | string): boolean {
   return text.indexOf(":") > 0;
 }
 
+/**
+ * Valid Basic credentials of one of `identities` (RFC 7617; the scheme name is
+ * case-insensitive, RFC 9110 11.1): what AUTHN-05 must never send as malformed.
+ */
+function isRealBasic(
+  value: Buffer | string,
+  identities: readonly { username: string; password: string }[],
+): boolean {
+  if (typeof value !== "string") return false;
+  const m = /^([^ ]+) +([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!m || m[1]!.toLowerCase() !== "basic") return false;
+  const decoded = Buffer.from(m[2]!, "base64");
+  if (decoded.toString("base64") !== m[2]) return false;
+  return identities.some((i) => decoded.equals(Buffer.from(`${i.username}:${i.password}`)));
+}
+
 /** A lenient router's idea of a path: decoded, case-folded, dot segments resolved. */
 function routerNormalise(p: string): string {
   const [path, query = ""] = p.split(/\?(.*)/s);
@@ -118,6 +139,8 @@ function checkIdentities(ids: Identity[], users: number, admins: number): void {
 // ---- The table: every arbitrary, with inputs drawn where it takes some ----
 
 const username = fc.stringMatching(USERNAME_PATTERN);
+/** Real identities whose credentials AUTHN-05 carries under other schemes. */
+const CARRIED = sampleIdentities(11, { users: 2, admins: 1 });
 const realPassword = fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 });
 
 interface Law {
@@ -184,6 +207,23 @@ const LAWS: Law[] = [
       expect(h.label).toMatch(/^[a-zA-Z0-9 -]+( \([a-z -]+\))?$/);
       const emptyUser = typeof h.value === "string" && /^Basic (Og==|)$/.test(h.value);
       return !isWellFormedBasic(h.value) || emptyUser;
+    },
+  ),
+  law(
+    "malformedAuthorizationHeaders (real credentials)",
+    () => malformedAuthorizationHeaders({ identities: CARRIED }),
+    (h) => {
+      if (h instanceof CarriedCredentials) {
+        expect(h.label).toMatch(/^\S+ <(base64|raw) credentials of [a-z][a-z0-9_-]+>$/);
+        // Printed (counterexamples), it names the identity, never its credentials.
+        for (const i of CARRIED) {
+          expect(String(h)).not.toContain(i.password);
+          expect(String(h)).not.toContain(
+            Buffer.from(`${i.username}:${i.password}`).toString("base64"),
+          );
+        }
+      }
+      return !isRealBasic(h.value, CARRIED);
     },
   ),
   law("validEmails", () => validEmails(), isContractEmail),
@@ -268,6 +308,23 @@ const LAWS: Law[] = [
       Object.keys(q).every((k) => k !== "__proto__"),
   ),
   law(
+    "methodOverrides",
+    () =>
+      fc
+        .uniqueArray(fc.constantFrom("GET", "PUT", "PATCH", "DELETE", "POST"), { minLength: 1 })
+        .chain((methods) => methodOverrides(methods).map((o) => ({ methods, o }))),
+    ({ methods, o }) => {
+      // Exactly one override, by header or by parameter, naming one of the methods.
+      const all = [...Object.entries(o.headers), ...Object.entries(o.query)];
+      return (
+        all.length === 1 &&
+        (methods as string[]).includes(all[0]![1]) &&
+        Object.keys(o.headers).every((k) => TOKEN.test(k) && /method/i.test(k)) &&
+        Object.keys(o.query).every((k) => /^_?method$/.test(k))
+      );
+    },
+  ),
+  law(
     "pathVariants",
     () =>
       fc
@@ -337,6 +394,26 @@ describe("identities", () => {
     expect(sampleIdentities(100, { users: 2, admins: 1 })).not.toEqual(a);
   });
 
+  it("gives each identity one hard trait, so a service broken on one still has identities without it", () => {
+    const traits = {
+      colon: (p: string) => p.includes(":"),
+      space: (p: string) => p.includes(" "),
+      nonAscii: (p: string) => /[^\x00-\x7f]/.test(p),
+    };
+    fc.assert(
+      fc.property(identities({ users: 3, admins: 1 }), (ids) => {
+        for (const has of Object.values(traits)) {
+          const without = ids.filter((i) => !has(i.password));
+          expect(without.length).toBeGreaterThanOrEqual(2);
+          expect(without.some((i) => i.role === "user")).toBe(true);
+        }
+        for (const i of ids)
+          expect(Object.values(traits).filter((has) => has(i.password))).toHaveLength(1);
+      }),
+      { seed: 7, numRuns: 100 },
+    );
+  });
+
   it("rejects constraints the contract cannot use", () => {
     expect(() => identities({ users: 1, admins: 1 })).toThrow(RangeError);
     expect(() => identities({ users: 2, admins: 0 })).toThrow(RangeError);
@@ -351,6 +428,31 @@ describe("wrongPasswords", () => {
     expect([...seen].some((p) => real.startsWith(p) && p !== "")).toBe(true);
     expect([...seen].some((p) => p.startsWith(real))).toBe(true);
     expect(seen.has(real.toUpperCase()) || seen.has(real.toLowerCase())).toBe(true);
+  });
+});
+
+describe("malformedAuthorizationHeaders with real identities", () => {
+  it("carries real credentials in about half the values, under every kind of other scheme", () => {
+    const values = fc.sample(malformedAuthorizationHeaders({ identities: CARRIED }), {
+      seed: 5,
+      numRuns: 600,
+    });
+    const carried = values.filter((v): v is CarriedCredentials => v instanceof CarriedCredentials);
+    expect(carried.length).toBeGreaterThan(200);
+    const schemes = new Set(carried.map((v) => v.value.slice(0, v.value.indexOf(" "))));
+    for (const s of ["Bearer", "Token", "Digest", "Negotiate", "JWT", "Basic-", "BasicAuth"])
+      expect(schemes.has(s), s).toBe(true);
+    // A made-up word, and raw `user:password` under Basic (not base64: not Basic either).
+    expect([...schemes].some((s) => !(OTHER_SCHEMES as readonly string[]).includes(s))).toBe(true);
+    expect(carried.some((v) => v.label.startsWith("Basic <raw"))).toBe(true);
+    expect(carried.some((v) => v.label.includes("<base64"))).toBe(true);
+    expect(carried.some((v) => v.label.includes("<raw"))).toBe(true);
+    expect(new Set(carried.map((v) => v.label.replace(/.* /, ""))).size).toBe(CARRIED.length);
+  });
+
+  it("without identities, is the made-up cases alone (none carries credentials)", () => {
+    const values = fc.sample(malformedAuthorizationHeaders(), { seed: 5, numRuns: 200 });
+    expect(values.some((v) => v instanceof CarriedCredentials)).toBe(false);
   });
 });
 

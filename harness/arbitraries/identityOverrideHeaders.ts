@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, AUTHZ-03: "The decision depends on the credentials alone:
+// docs/SPEC.md section 3, AUTHZ-03: "The decision depends on the credentials alone:
 // adding headers ... that claim identity, role or another method (`X-User`,
 // `X-Forwarded-User`, `X-Role`, `X-HTTP-Method-Override`, `X-Original-URL`, ... and the
 // like) never turns a refusal into a success or a state change." One to four such

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, AUTHZ-03: "adding ... query parameters that claim identity, role
+// docs/SPEC.md section 3, AUTHZ-03: "adding ... query parameters that claim identity, role
 // or another method (... `?role=admin`, `?as=V`, `_method=...`, and the like) never
 // turns a refusal into a success or a state change." One to three parameters (names
 // unique), unencoded: the caller encodes them (suites/lib/query.ts `withQuery`).

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { validDisplayNames } from "./validDisplayNames.ts";
 
-// CONTRACT.md section 1, `display_name`: "a string of 1 to 64 Unicode code points with no
+// docs/SPEC.md section 1, `display_name`: "a string of 1 to 64 Unicode code points with no
 // control characters (category Cc)". The strings that break exactly one part of that:
 // empty, 65 or more code points (some only 64 graphemes or 65 non-BMP code points, to
 // catch counting in bytes, UTF-16 units or graphemes), or a valid name with one Cc

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { validEmails } from "./validEmails.ts";
 
-// CONTRACT.md section 1, `email`: "Must reject strings with no `@`, more than one `@`,
+// docs/SPEC.md section 1, `email`: "Must reject strings with no `@`, more than one `@`,
 // any whitespace or control character, an empty local part or domain, or more than 254
 // characters. Anything between is the target's choice, and the suite never judges it."
 // So every value here is a valid address with exactly one of those defects planted;

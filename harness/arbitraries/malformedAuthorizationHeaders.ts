@@ -1,11 +1,19 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, AUTHN-05: "Malformed `Authorization` headers (invalid base64, no
+// docs/SPEC.md section 3, AUTHN-05: "Malformed `Authorization` headers (invalid base64, no
 // colon, other schemes, empty, oversized, non-UTF-8 bytes) answer 401, or 400 or 431".
 // RFC 7617 section 2: credentials = "Basic" 1*SP token68, token68 = base64 of
 // user-id ":" password (UTF-8 with charset="UTF-8", section 2.1). Each value breaks that
-// grammar one way, and none carries a real password (user names and passwords are
-// made up), so any 2xx is wrong. `label` says which case it is, for reports.
+// grammar one way, so any 2xx is wrong. `label` says which case it is, for reports.
+//
+// Made-up user names and passwords only prove that garbage is refused. The defect that
+// matters is a server that takes a real user's credentials under another scheme (a
+// Flask extension that reads `Bearer base64(user:password)` as Basic): given the
+// identities (`constraints.identities`), half the values carry one identity's real
+// `user:password`, base64 or raw, under another scheme. The scheme name itself is
+// case-insensitive (RFC 9110 11.1): `basic`/`BASIC` with real credentials IS Basic and is
+// never generated as malformed. Such values print without the credentials (`toString`),
+// so that a counterexample never shows them.
 
 export interface MalformedAuthorization {
   /** The header's exact bytes (Buffer) or text. */
@@ -16,10 +24,47 @@ export interface MalformedAuthorization {
 export interface MalformedAuthorizationHeadersConstraints {
   /** Oversized values, in KiB. Default 16 to 64. */
   oversizedKiB?: { min: number; max: number };
+  /** Real identities: adds their valid credentials under other schemes. */
+  identities?: readonly { username: string; password: string }[];
+}
+
+/**
+ * Schemes that are not Basic, some one character away from it: real ones a framework
+ * may also accept (Bearer, Token, JWT...) and near-misses a lax parser may take for it.
+ */
+export const OTHER_SCHEMES = [
+  "Bearer",
+  "bearer",
+  "Token",
+  "JWT",
+  "Digest",
+  "Negotiate",
+  "NTLM",
+  "ApiKey",
+  "Basic-",
+  "Basic_",
+  "BasicAuth",
+  "Basic:",
+  "XBasic",
+  "Basics",
+  "Baisc",
+] as const;
+
+/** A header carrying a real identity's credentials; prints without them. */
+export class CarriedCredentials implements MalformedAuthorization {
+  constructor(
+    readonly value: string,
+    readonly label: string,
+  ) {}
+
+  toString(): string {
+    return this.label;
+  }
 }
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
 const ALNUM = [..."abcdefghijklmnopqrstuvwxyz0123456789"];
+const MADE_UP = [..."abcdefghijklmnopqrstuvwxyzABCS-"];
 /** Invalid UTF-8: lone 0xFF, bad continuation, overlong '/', encoded surrogate, 5-byte lead. */
 export const INVALID_UTF8 = [
   [0xff],
@@ -45,7 +90,7 @@ export function malformedAuthorizationHeaders(
   const badBytes = fc.constantFrom(...INVALID_UTF8).map((b) => Buffer.from(b));
   const c = (label: string, value: fc.Arbitrary<Buffer | string>) =>
     value.map((v) => ({ value: v, label }));
-  return fc.oneof(
+  const malformed = fc.oneof(
     c(
       "invalid base64 (characters outside the alphabet)",
       fc.tuple(creds, notBase64, fc.nat()).map(([s, bad, at]) => {
@@ -120,4 +165,41 @@ export function malformedAuthorizationHeaders(
         ),
     ),
   );
+  const identities = constraints.identities ?? [];
+  if (identities.length === 0) return malformed;
+  return fc.oneof(malformed, carriedCredentials(identities));
+}
+
+/**
+ * A real identity's `user:password` under another scheme: base64 as Basic would send it,
+ * or raw; raw also under `Basic` itself (not base64, so not Basic credentials either, but
+ * a lax server may decode it anyway).
+ */
+function carriedCredentials(
+  identities: readonly { username: string; password: string }[],
+): fc.Arbitrary<MalformedAuthorization> {
+  const other = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...OTHER_SCHEMES) },
+    // A made-up scheme: any token but Basic in some case.
+    {
+      weight: 1,
+      arbitrary: fc
+        .string({ unit: fc.constantFrom(...MADE_UP), minLength: 1, maxLength: 10 })
+        .filter((w) => /^[A-Za-z]/.test(w) && w.toLowerCase() !== "basic"),
+    },
+  );
+  return fc
+    .record({ identity: fc.constantFrom(...identities), form: fc.constantFrom("base64", "raw") })
+    .chain(({ identity, form }) =>
+      (form === "raw"
+        ? fc.oneof({ weight: 3, arbitrary: other }, { weight: 1, arbitrary: fc.constant("Basic") })
+        : other
+      ).map((scheme) => {
+        const userPass = `${identity.username}:${identity.password}`;
+        return new CarriedCredentials(
+          `${scheme} ${form === "base64" ? b64(userPass) : userPass}`,
+          `${scheme} <${form} credentials of ${identity.username}>`,
+        );
+      }),
+    );
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 1: "Request bodies are JSON objects sent with `Content-Type:
+// docs/SPEC.md section 1: "Request bodies are JSON objects sent with `Content-Type:
 // application/json`", and section 3, INPUT-05: "A body with a non-JSON `Content-Type`
 // answers 415 or 400". Media types (RFC 9110 section 8.3) that are not JSON: text,
 // form posts (the classic CSRF-able ones: text/plain, urlencoded, multipart, which a

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, INPUT-02: "Bodies that are not a JSON object (arrays, strings,
+// docs/SPEC.md section 3, INPUT-02: "Bodies that are not a JSON object (arrays, strings,
 // numbers, `null`, booleans, malformed JSON, empty) answer 400, 415 or 422, never 5xx".
 // Raw body text, sent with Content-Type: application/json. Malformed texts are never
 // valid JSON (RFC 8259): truncated objects, single quotes, bare keys, trailing commas,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, INPUT-06: "A body over 64 KiB answers 413 or 400, never 5xx".
+// docs/SPEC.md section 3, INPUT-06: "A body over 64 KiB answers 413 or 400, never 5xx".
 // JSON objects of `minBytes` to `maxBytes` UTF-8 bytes (default 65 KiB to 1 MiB), built
 // around a valid body so that size is the point: padded with insignificant whitespace
 // (RFC 8259 section 2: still the same valid object, so only a size limit refuses it),

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, AUTHZ-04: "Variants of the object path (percent-encoding, case,
+// docs/SPEC.md section 3, AUTHZ-04: "Variants of the object path (percent-encoding, case,
 // trailing slash, duplicate slashes, dot segments) never give a non-admin access to
 // another user's record." Raw request targets as they go on the wire, each a different
 // spelling of `template` with `{id}` = `id` that a router may resolve to the same record:

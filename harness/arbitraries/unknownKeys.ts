@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, INPUT-01: "A body with any key outside the writable fields (for
+// docs/SPEC.md section 3, INPUT-01: "A body with any key outside the writable fields (for
 // example `role`, `is_admin`, `username`, `password`, `__proto__`, `Email`, random keys)
 // answers 400 or 422". Writable fields are `email` and `display_name` (section 1);
 // keys compare exactly, so case and whitespace variants of them are unknown keys too.

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { USERNAME_PATTERN } from "../manifest/schema.ts";
 
-// CONTRACT.md section 3, AUTHN-04: "An unknown user ... answers 401". Well-formed user
+// docs/SPEC.md section 3, AUTHN-04: "An unknown user ... answers 401". Well-formed user
 // names (section 2: `^[a-z][a-z0-9_-]{2,31}$`) that no identity of the run has, so the
 // only thing wrong with them is that they do not exist.
 

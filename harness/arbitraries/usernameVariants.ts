@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, AUTHN-04: "An unknown user, or a case or whitespace variant of a
+// docs/SPEC.md section 3, AUTHN-04: "An unknown user, or a case or whitespace variant of a
 // real user name with the real password, answers 401". Variants of `real`: other
 // letter cases, leading or trailing whitespace (ASCII and Unicode), and Unicode
 // lookalikes (Cyrillic/Greek homoglyphs, fullwidth forms that NFKC folds back to ASCII,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 1, `display_name`: "a string of 1 to 64 Unicode code points with no
+// docs/SPEC.md section 1, `display_name`: "a string of 1 to 64 Unicode code points with no
 // control characters (category Cc). Stored and returned exactly, code point for code
 // point." Built from pieces that trip naive implementations: non-BMP characters (two
 // UTF-16 units, four UTF-8 bytes), combining marks, right-to-left scripts and bidi

@@ -1,6 +1,6 @@
 import fc, { type SizeForArbitrary } from "fast-check";
 
-// CONTRACT.md section 1, `email`: "must accept every address `local@domain` where
+// docs/SPEC.md section 1, `email`: "must accept every address `local@domain` where
 // `local` is 1 to 64 characters made of one or more runs of ASCII letters, digits, `_`,
 // `+` and `-` joined by single dots, and `domain` is two or more labels joined by dots,
 // each label 1 to 63 ASCII letters, digits and inner hyphens (no leading or trailing

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, AUTHN-03: "A wrong password for an existing user (including
+// docs/SPEC.md section 3, AUTHN-03: "A wrong password for an existing user (including
 // prefixes, suffixes, case variants of the real one, and the empty password) answers
 // 401". Never the real password, and never a string equal to it after the NFC
 // normalisation RFC 7613's OpaqueString profile (RFC 7617 section 2.1) lets a server

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 
-// CONTRACT.md section 3, INPUT-03: "Writable fields with a wrong type ... answer 400 or
+// docs/SPEC.md section 3, INPUT-03: "Writable fields with a wrong type ... answer 400 or
 // 422". Both writable fields are JSON strings (section 1), so every other JSON type is
 // wrong: numbers, null, booleans, arrays (even of one valid string) and objects. Every
 // value survives JSON.stringify unchanged (no NaN, no Infinity, no -0, no undefined).

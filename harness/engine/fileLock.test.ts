@@ -1,5 +1,6 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, utimes } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withFileLock } from "./fileLock.ts";
@@ -34,23 +35,36 @@ describe("withFileLock", () => {
     ]);
   });
 
-  it("takes over a lock whose owner process is gone", async () => {
-    const lock = join(dir, "dead.lock");
-    await mkdir(lock);
-    await writeFile(
-      join(lock, "owner.json"),
-      JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), token: "x" }),
+  it("takes over, after staleMs, the lock of a process killed while holding it", async () => {
+    // A real holder in another process, killed with SIGKILL: no exit handler releases it.
+    const holder = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { withFileLock } = await import(${JSON.stringify(join(import.meta.dirname, "fileLock.ts"))});
+         await withFileLock("dead", () => { console.log("held"); return new Promise(() => {}); },
+           { dir: ${JSON.stringify(dir)}, staleMs: 2_000 });`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
     );
-    expect(await withFileLock("dead", async () => "mine", { dir, timeoutMs: 2_000 })).toBe("mine");
-  });
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on("data", (d) => String(d).includes("held") && resolve());
+      holder.on("exit", (code) => reject(new Error(`holder exited early (${code})`)));
+    });
+    holder.kill("SIGKILL");
+    const started = Date.now();
+    expect(
+      await withFileLock("dead", async () => "mine", { dir, staleMs: 2_000, timeoutMs: 10_000 }),
+    ).toBe("mine");
+    expect(Date.now() - started).toBeLessThan(6_000);
+  }, 30_000);
 
   it("takes over a lock nobody refreshed for staleMs", async () => {
     const lock = join(dir, "old.lock");
     await mkdir(lock);
-    await writeFile(
-      join(lock, "owner.json"),
-      JSON.stringify({ pid: process.pid, host: "elsewhere", token: "y" }),
-    );
     const past = new Date(Date.now() - 120_000);
     await utimes(lock, past, past);
     expect(
@@ -61,12 +75,10 @@ describe("withFileLock", () => {
   it("times out behind a live holder with a message naming the lock", async () => {
     const lock = join(dir, "live.lock");
     await mkdir(lock);
-    await writeFile(
-      join(lock, "owner.json"),
-      JSON.stringify({ pid: process.pid, host: hostname(), token: "z" }),
-    );
     await expect(
       withFileLock("live", async () => "never", { dir, timeoutMs: 600 }),
-    ).rejects.toThrow(/timed out after 600 ms waiting for lock .*live\.lock \(held by pid \d+\)/);
+    ).rejects.toThrow(
+      /timed out after 600 ms waiting for lock .*live\.lock \(last refreshed \d+ s ago\)/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-/** One account of the target (CONTRACT.md 2, users.json). */
+/** One account of the target (docs/SPEC.md 2, users.json). */
 export interface Identity {
   username: string;
   password: string;

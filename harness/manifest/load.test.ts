@@ -39,7 +39,9 @@ describe("parseManifest", () => {
     const m = parseManifest(valid);
     expect(m.name).toBe("echo-target");
     expect(m.tlsPort).toBe(8443);
-    expect(m.profile).toBe("BAIP/1");
+    // No profile: BAIP/2, which reads a BAIP/1 manifest the same way.
+    expect(m.profile).toBe("BAIP/2");
+    expect(m.waivers).toEqual([]);
     expect(m.limits.bootTimeoutMs).toBe(60_000);
     expect(m.identities).toEqual({ generate: { users: 3, admins: 1 } });
   });
@@ -174,5 +176,21 @@ describe("loadManifest", () => {
     await expect(loadManifest(join(dir, "loop"))).rejects.toThrow(
       /extends: a manifest that does not extend itself/,
     );
+  });
+});
+
+describe("waivers", () => {
+  it("take a requirement ID and a written reason", () => {
+    const m = parseManifest(
+      `${valid}\nwaivers:\n  - { id: AUTHN-02, reason: "a deliberate 403 for clients behind the SSO gateway" }\n`,
+    );
+    expect(m.waivers).toEqual([
+      { id: "AUTHN-02", reason: "a deliberate 403 for clients behind the SSO gateway" },
+    ]);
+  });
+
+  it("refuse a waiver without a reason, in one line naming the key", () => {
+    const message = errorOf(`${valid}\nwaivers:\n  - { id: AUTHN-02, reason: "" }\n`);
+    expect(message).toContain("waivers");
   });
 });

@@ -1,4 +1,4 @@
-// The target manifest (`target.yaml`), CONTRACT.md section 2: how a target boots, who
+// The target manifest (`target.yaml`), docs/SPEC.md section 2: how a target boots, who
 // its identities are, and how the contract's resource model maps onto its API.
 // The API mapping is a list of owned resources so that services whose records are
 // tasks, posts or orders can be described without new properties; the contract's user
@@ -127,11 +127,12 @@ const boot = z.union([
 
 export const manifestSchema = z
   .object({
-    profile: z.literal("BAIP/1").default("BAIP/1"),
+    /** BAIP/1 manifests mean the same under BAIP/2 (the section 1 resource). */
+    profile: z.enum(["BAIP/1", "BAIP/2"]).default("BAIP/2"),
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a lower-case name of letters, digits and -"),
     description: z.string().optional(),
     boot,
-    /** Container TLS port (always 8443 for container targets, per CONTRACT.md 2). */
+    /** Container TLS port (always 8443 for container targets, per docs/SPEC.md 2). */
     tlsPort: port.default(8443),
     /** Plaintext listener: a container port, or a URL for URL targets. Absent: none. */
     plaintext: z
@@ -151,9 +152,33 @@ export const manifestSchema = z
       .object({
         fails: z.array(requirementId).default([]),
         defect: z.string().optional(),
+        /**
+         * IDs it may also fail, by chance of the generated cases, and rightly so (MODEL-01
+         * meeting an invalid e-mail a loose check lets through): never a false alarm, never
+         * required. Each needs a reason in a comment beside it.
+         */
+        mayFail: z.array(requirementId).optional(),
+        /** Requirement ID -> the least number of distinct failures it must report. */
+        findings: z.record(requirementId, z.number().int().min(1)).optional(),
       })
       .strict()
       .optional(),
+    /**
+     * Requirements waived for this target, each with a written reason an auditor reads
+     * next to the verdict (a deliberate 403 instead of 401, say). A waived requirement
+     * still runs and reports what it found; it does not make the target NON-CONFORMANT.
+     */
+    waivers: z
+      .array(
+        z
+          .object({
+            id: requirementId,
+            reason: z.string().min(10, "a written reason of at least 10 characters"),
+          })
+          .strict(),
+      )
+      .default([])
+      .refine((w) => new Set(w.map((x) => x.id)).size === w.length, "each ID waived once"),
     /** Per-request timeout and whole-run bound, in milliseconds. */
     limits: z
       .object({

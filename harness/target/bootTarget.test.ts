@@ -1,5 +1,5 @@
 // Integration test: boots the echo fixture (fixtures/echo) in a hardened container and
-// checks the container interface of CONTRACT.md 2 and the hardening of the harness.
+// checks the container interface of docs/SPEC.md 2 and the hardening of the harness.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";

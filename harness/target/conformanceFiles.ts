@@ -1,4 +1,4 @@
-// The files of CONTRACT.md 2 for one container: TLS certificate and key, users.json.
+// The files of docs/SPEC.md 2 for one container: TLS certificate and key, users.json.
 // Written to a host temp folder readable by any uid (the target runs unprivileged) and
 // bind-mounted read-only. An engine on another machine cannot see that folder: there they
 // go into a labelled named volume, filled through a created-but-never-started helper

@@ -1,4 +1,4 @@
-// Readiness (CONTRACT.md 2): the TLS port completes a handshake, verified against the
+// Readiness (docs/SPEC.md 2): the TLS port completes a handshake, verified against the
 // run's CA only, and answers an HTTP request with any status. As a testcontainers wait
 // strategy it also watches the container: if it exits, waiting stops at once, and the
 // error quotes the container's last log lines (testcontainers then removes it).

@@ -1,4 +1,4 @@
-// `/run/conformance/users.json` (CONTRACT.md 2): the accounts a target seeds at start-up.
+// `/run/conformance/users.json` (docs/SPEC.md 2): the accounts a target seeds at start-up.
 import { chmod, writeFile } from "node:fs/promises";
 import type { Identity } from "../identity/identity.ts";
 

@@ -1,4 +1,4 @@
-// Per-run PKI (CONTRACT.md 2): a CA made for the run and a server certificate for
+// Per-run PKI (docs/SPEC.md 2): a CA made for the run and a server certificate for
 // `localhost` and `127.0.0.1` issued by it. Clients trust only this CA. Made with the
 // `openssl` CLI (present on Debian, macOS and CI images); EC P-256 keys.
 import { execFile } from "node:child_process";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { expectOutcome } from "../lib/expect.ts";
+import { expectOutcome } from "../lib/assertions.ts";
 import { ownRecordPairs } from "../lib/pairs.ts";
 import { readAs } from "../lib/resourceApi.ts";
 import { referencesFor } from "../references.ts";

@@ -1,5 +1,5 @@
+import { withNoStateChange } from "../lib/assertions.ts";
 import { expectBasicChallenge } from "../lib/challenge.ts";
-import { withNoStateChange } from "../lib/expect.ts";
 import { operations, perform } from "../lib/operations.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";

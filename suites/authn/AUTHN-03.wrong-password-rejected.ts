@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { wrongPasswords } from "../../harness/arbitraries/wrongPasswords.ts";
-import { expectStatus, withNoStateChange } from "../lib/expect.ts";
+import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
 import { operations, perform } from "../lib/operations.ts";
 import { anyIdentity } from "../lib/pairs.ts";
 import { referencesFor } from "../references.ts";

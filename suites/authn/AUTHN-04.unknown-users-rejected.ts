@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { unknownUsernames } from "../../harness/arbitraries/unknownUsernames.ts";
 import { usernameVariants } from "../../harness/arbitraries/usernameVariants.ts";
-import { expectStatus, withNoStateChange } from "../lib/expect.ts";
+import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
 import { operations, perform } from "../lib/operations.ts";
 import { anyIdentity } from "../lib/pairs.ts";
 import { referencesFor } from "../references.ts";

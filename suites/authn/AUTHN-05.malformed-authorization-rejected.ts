@@ -1,5 +1,5 @@
 import { malformedAuthorizationHeaders } from "../../harness/arbitraries/malformedAuthorizationHeaders.ts";
-import { expectStatus, withNoStateChange } from "../lib/expect.ts";
+import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
 import { operations, perform } from "../lib/operations.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
@@ -11,14 +11,18 @@ export const requirement: Requirement = {
     family: "AUTHN",
     title: "Malformed Authorization headers are rejected, never 2xx or 5xx",
     sentence:
-      "Malformed `Authorization` headers (invalid base64, no colon, other schemes, empty, oversized, non-UTF-8 bytes) answer 401, or 400 or 431 where the server rejects the header itself as malformed or too large; never 2xx or 5xx; no state change.",
+      "Malformed `Authorization` headers (invalid base64, no colon, other schemes, including other schemes carrying a valid user's base64 credentials such as `Bearer <base64(user:password)>`, empty, oversized, non-UTF-8 bytes) answer 401, or 400 or 431 where the server rejects the header itself as malformed or too large; never 2xx or 5xx; no state change. (The scheme name itself is case-insensitive: `basic` is Basic.)",
     references: referencesFor("AUTHN"),
     remediation:
-      "Treat any Authorization header that does not decode to UTF-8 `user:password` as no credentials (401), catching decode errors.",
+      "Accept only the scheme `Basic` (in any case) followed by base64 of UTF-8 `user:password`; treat anything else, including other schemes carrying valid credentials, as no credentials (401), catching decode errors.",
   },
   dependsOn: ["AUTHN-01"],
   async check(ctx) {
-    await ctx.property([malformedAuthorizationHeaders(), operations(ctx)], async (header, op) => {
+    // Half the headers carry a real identity's credentials under another scheme (Bearer,
+    // Token, a made-up word...): a server that reads any scheme as Basic refuses every
+    // made-up credential, so only real ones show the defect.
+    const headers = malformedAuthorizationHeaders({ identities: ctx.identities.all });
+    await ctx.property([headers, operations(ctx)], async (header, op) => {
       const exchange = await withNoStateChange(
         ctx,
         `a ${op.kind} with a malformed Authorization header`,
@@ -29,6 +33,8 @@ export const requirement: Requirement = {
         [401, 400, 431],
         `malformed Authorization (${header.label}) was not rejected`,
         this.meta.remediation,
+        // The sentence says "never 2xx or 5xx": a 5xx fails it, not only ERR-01.
+        { serverErrorFails: true },
       );
     });
   },

@@ -67,6 +67,7 @@ export const requirement: Requirement = {
           expected: `identical responses; wrong password gave ${fingerprint(wrongPassword).slice(0, 300)}`,
           actual: `unknown user gave ${fingerprint(unknownUser).slice(0, 300)}`,
           hint: this.meta.remediation,
+          kind: "distinguishable 401s",
         });
       }
     });

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { expectBodyFree, expectOutcome } from "../lib/expect.ts";
+import { expectBodyFree, expectOutcome } from "../lib/assertions.ts";
 import { crossUserPairs } from "../lib/pairs.ts";
 import { readAs } from "../lib/resourceApi.ts";
 import { leakableValues } from "../lib/secrets.ts";
@@ -13,7 +13,7 @@ export const requirement: Requirement = {
     family: "AUTHZ",
     title: "A non-admin cannot read another user's record",
     sentence:
-      "A non-admin reading another user's record (`/profile?username=V`, `GET /users/V`) is refused, and the response body contains none of V's field values.",
+      "A non-admin reading another user's record (`/profile?username=V`, `GET /users/V`, or any read whose audience excludes it) is refused, and the response body contains none of V's field values (none of V's private fields, where the record is readable by design).",
     references: referencesFor("AUTHZ"),
     remediation:
       "After authenticating, compare the authenticated identity with the record's owner (or an admin role) on every read.",

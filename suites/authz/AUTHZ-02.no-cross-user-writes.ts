@@ -1,5 +1,5 @@
+import { expectOutcome, withNoStateChange } from "../lib/assertions.ts";
 import { validBody } from "../lib/bodies.ts";
-import { expectOutcome, withNoStateChange } from "../lib/expect.ts";
 import { crossUserPairs, writeCases, wrote } from "../lib/pairs.ts";
 import { writeAs } from "../lib/resourceApi.ts";
 import { referencesFor } from "../references.ts";
@@ -12,7 +12,7 @@ export const requirement: Requirement = {
     family: "AUTHZ",
     title: "A non-admin cannot write another user's record",
     sentence:
-      "A non-admin writing another user's record (PUT, PATCH, with valid bodies) is refused and V's record does not change.",
+      "A non-admin writing another user's record (PUT, PATCH, delete, any state-changing operation, with valid bodies) is refused and V's record does not change (a refused delete leaves it readable).",
     references: referencesFor("AUTHZ"),
     remediation:
       "Check ownership (or an admin role) before applying any update, for every method that writes.",

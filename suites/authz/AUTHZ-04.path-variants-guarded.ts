@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { pathVariants } from "../../harness/arbitraries/pathVariants.ts";
+import { expectBodyFree, withNoStateChange } from "../lib/assertions.ts";
 import { validBody } from "../lib/bodies.ts";
-import { expectBodyFree, withNoStateChange } from "../lib/expect.ts";
 import { crossUserPairs } from "../lib/pairs.ts";
 import { credentialsOf, toTargetBody, writeEndpoint, writeKinds } from "../lib/resourceApi.ts";
 import { leakableValues } from "../lib/secrets.ts";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
+import { expectOutcome } from "../lib/assertions.ts";
 import { plainBody } from "../lib/bodies.ts";
-import { expectOutcome } from "../lib/expect.ts";
 import { authorisedWriters, writeCases } from "../lib/pairs.ts";
 import { expectReadBack } from "../lib/readBack.ts";
 import { readAs, writeAs, writeEndpoint } from "../lib/resourceApi.ts";
@@ -8,7 +8,7 @@ import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
 // Positive control for every AUTHZ refusal: a target that refuses everything would pass
-// AUTHZ-01..04 vacuously, so it must fail here (CONTRACT.md 5: never passed vacuously).
+// AUTHZ-01..04 vacuously, so it must fail here (docs/SPEC.md 5: never passed vacuously).
 export const requirement: Requirement = {
   meta: {
     id: "AUTHZ-05",

@@ -121,6 +121,8 @@ export const requirement: Requirement = {
                 .join("; ") +
               ` (write answered ${exchange.response?.status ?? exchange.error?.code})`,
             hint: this.meta.remediation,
+            exchange,
+            kind: `role changed by ${JSON.stringify(key)}`,
           });
         }
       },

@@ -1,4 +1,4 @@
-import { describe } from "../lib/outcome.ts";
+import { describeExchange } from "../lib/responseClass.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -21,7 +21,7 @@ export const requirement: Requirement = {
       violation: {
         title: "a generated request got a server error",
         expected: "a status below 500",
-        actual: describe(exchange),
+        actual: describeExchange(exchange),
       },
     };
   },

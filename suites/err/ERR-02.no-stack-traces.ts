@@ -1,4 +1,4 @@
-import { describe } from "../lib/outcome.ts";
+import { describeExchange } from "../lib/responseClass.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -34,7 +34,7 @@ export const requirement: Requirement = {
       violation: {
         title: "a response body exposes a stack trace",
         expected: "a generic error body",
-        actual: `${describe(exchange)} whose body matches ${marker}`,
+        actual: `${describeExchange(exchange)} whose body matches ${marker}`,
       },
     };
   },

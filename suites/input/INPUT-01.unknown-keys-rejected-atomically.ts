@@ -2,13 +2,14 @@ import fc from "fast-check";
 import { unknownKeys } from "../../harness/arbitraries/unknownKeys.ts";
 import { validEmails } from "../../harness/arbitraries/validEmails.ts";
 import type { SuiteContext } from "../context.ts";
+import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
 import { validBody } from "../lib/bodies.ts";
-import { expectStatus, withNoStateChange } from "../lib/expect.ts";
 import {
   authorisedWrites,
   type BodyEntry,
   describeWrite,
   isUnknownKey,
+  type WriteCase,
   writeEntriesAs,
 } from "../lib/inputCases.ts";
 import type { OwnedRecord, WriteKind } from "../lib/resourceApi.ts";
@@ -26,7 +27,10 @@ function harmfulValue(ctx: SuiteContext, key: string): fc.Arbitrary<unknown> {
   switch (key.toLowerCase()) {
     case "role":
     case "roles":
-      return fc.oneof(fc.constantFrom(...roles), any);
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...roles) },
+        { weight: 1, arbitrary: any },
+      );
     case "is_admin":
     case "isadmin":
     case "admin":
@@ -95,14 +99,30 @@ export const requirement: Requirement = {
   },
   dependsOn: ["INPUT-04"],
   async check(ctx) {
-    const cases = authorisedWrites(ctx, (record, kind) => bodyWithUnknownKeys(ctx, record, kind));
-    await ctx.property([cases], async (c) => {
+    // Every kind of unknown key, mixed with valid fields (atomicity), and then, on their
+    // own, the record's read-only fields with a value worth stealing: a service that
+    // validates `role` as it would a writable field (user or admin) accepts only that,
+    // which a mix of keys and random values meets too rarely to be tried at every seed.
+    const mixed = authorisedWrites(ctx, (record, kind) => bodyWithUnknownKeys(ctx, record, kind));
+    const readOnlyAlone = authorisedWrites(
+      ctx,
+      (record) => {
+        const fields = Object.values(record.resource.readOnly);
+        return fc
+          .constantFrom(...(fields.length > 0 ? fields : ["role"]))
+          .chain((key) => harmfulValue(ctx, key).map((value): BodyEntry[] => [[key, value]]));
+      },
+      ["merge"],
+    );
+    const attempt = async (c: WriteCase<BodyEntry[]>) => {
       const keys = c.body.map(([k]) => k).filter((k) => isUnknownKey(c.record.resource, k));
       const what = `${describeWrite(c)} with unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => JSON.stringify(k)).join(", ")}`;
       const write = await withNoStateChange(ctx, what, () =>
         writeEntriesAs(ctx, c.actor, c.record, c.kind, c.body),
       );
       expectStatus(write, [400, 422], `${what} was not rejected`, this.meta.remediation);
-    });
+    };
+    await ctx.property([mixed], attempt);
+    if (ctx.resources.some((r) => r.merge)) await ctx.property([readOnlyAlone], attempt);
   },
 };

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { invalidDisplayNames } from "../../harness/arbitraries/invalidDisplayNames.ts";
 import { invalidEmails } from "../../harness/arbitraries/invalidEmails.ts";
 import { wrongTypeValues } from "../../harness/arbitraries/wrongTypeValues.ts";
+import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
 import { validValueFor } from "../lib/bodies.ts";
-import { expectStatus, withNoStateChange } from "../lib/expect.ts";
 import {
   authorisedWrites,
   type BodyEntry,

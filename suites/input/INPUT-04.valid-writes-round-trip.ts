@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { RequirementFailure } from "../failure.ts";
+import { expectOutcome, expectStatus, withNoStateChange } from "../lib/assertions.ts";
 import { validBody, validValueFor } from "../lib/bodies.ts";
-import { expectOutcome, expectStatus, withNoStateChange } from "../lib/expect.ts";
 import {
   authorisedWrites,
   describeWrite,
@@ -9,14 +9,14 @@ import {
   readStateAs,
   showValue,
 } from "../lib/inputCases.ts";
-import { describe } from "../lib/outcome.ts";
 import type { OwnedRecord } from "../lib/resourceApi.ts";
 import { writeAs } from "../lib/resourceApi.ts";
+import { describeExchange } from "../lib/responseClass.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
 // Positive control of the INPUT family: a target that refuses every update would pass
-// INPUT-01/02/03/05/06 vacuously, so it must fail here (CONTRACT.md 5).
+// INPUT-01/02/03/05/06 vacuously, so it must fail here (docs/SPEC.md 5).
 export const requirement: Requirement = {
   meta: {
     id: "INPUT-04",
@@ -50,8 +50,10 @@ export const requirement: Requirement = {
       throw new RequirementFailure({
         title: `${what}: the read-back differs from the values written`,
         expected: wrong.map((f) => `${f}=${showValue(expected[f])} (${sent(f)})`).join("; "),
-        actual: `${wrong.map((f) => `${f}=${showValue(after[f])}`).join("; ")} read back after ${describe(write)}`,
+        actual: `${wrong.map((f) => `${f}=${showValue(after[f])}`).join("; ")} read back after ${describeExchange(write)}`,
         hint,
+        exchange: write,
+        kind: `the read-back differs in ${wrong.join(", ")}`,
       });
     });
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { nonJsonContentTypes } from "../../harness/arbitraries/nonJsonContentTypes.ts";
+import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
 import { validBody } from "../lib/bodies.ts";
-import { expectStatus, withNoStateChange } from "../lib/expect.ts";
 import { authorisedWrites, describeWrite, writeRawAs } from "../lib/inputCases.ts";
 import { type OwnedRecord, toTargetBody, type WriteKind } from "../lib/resourceApi.ts";
 import { referencesFor } from "../references.ts";

@@ -1,4 +1,4 @@
-// Valid update bodies per the manifest's writable fields and CONTRACT.md section 1
+// Valid update bodies per the manifest's writable fields and docs/SPEC.md section 1
 // value rules: PUT (replace) carries every writable field, PATCH (merge) a non-empty subset.
 import fc from "fast-check";
 import { validDisplayNames } from "../../harness/arbitraries/validDisplayNames.ts";

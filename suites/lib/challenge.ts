@@ -1,6 +1,6 @@
 import type { Exchange } from "../../harness/http/exchange.ts";
 import { RequirementFailure } from "../failure.ts";
-import { describe } from "./outcome.ts";
+import { describeExchange, responseClassOf } from "./responseClass.ts";
 
 /** 401 carrying `WWW-Authenticate: Basic ...` (RFC 7617 section 2). */
 export function expectBasicChallenge(exchange: Exchange, what: string, hint: string): void {
@@ -9,7 +9,12 @@ export function expectBasicChallenge(exchange: Exchange, what: string, hint: str
   throw new RequirementFailure({
     title: what,
     expected: "401 with WWW-Authenticate: Basic ...",
-    actual: `${describe(exchange)}${challenge ? ` with WWW-Authenticate: ${challenge}` : " without a Basic challenge"}`,
+    actual: `${describeExchange(exchange)}${challenge ? ` with WWW-Authenticate: ${challenge}` : " without a Basic challenge"}`,
     hint,
+    exchange,
+    kind:
+      exchange.response?.status === 401
+        ? "no Basic challenge"
+        : `answered ${responseClassOf(exchange)}`,
   });
 }

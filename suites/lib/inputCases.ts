@@ -7,8 +7,7 @@ import type { Identity } from "../../harness/identity/identity.ts";
 import type { ResourceSpec } from "../../harness/manifest/schema.ts";
 import type { RecordState, SuiteContext } from "../context.ts";
 import { Inconclusive, RequirementFailure } from "../failure.ts";
-import { isRestrictive } from "./expect.ts";
-import { describe } from "./outcome.ts";
+import { isRestrictive } from "./assertions.ts";
 import {
   allRecords,
   fromTargetRecord,
@@ -20,6 +19,7 @@ import {
   type WriteKind,
   writeEndpoint,
 } from "./resourceApi.ts";
+import { describeExchange } from "./responseClass.ts";
 
 /** One key of a body, in the order it goes on the wire. */
 export type BodyEntry = readonly [key: string, value: unknown];
@@ -137,9 +137,11 @@ export async function readStateAs(
       throw new RequirementFailure({
         title: `${record.owner.username} could not read back its own ${record.resource.name}`,
         expected: "200 with the record",
-        actual: describe(exchange),
+        actual: describeExchange(exchange),
         hint: "let every owner read its own record",
         restrictive: isRestrictive(exchange),
+        exchange,
+        kind: "the owner could not read it back",
       });
     }
     throw new Inconclusive(
@@ -199,6 +201,7 @@ export function authorisedWrites<B>(
   if (groups.length === 0) {
     throw new Inconclusive(
       `no identity may ${only ? only.join(" or ") : "update"} any record: the manifest cannot exercise this`,
+      "precondition",
     );
   }
   return fc

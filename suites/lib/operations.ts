@@ -1,4 +1,4 @@
-// "Every operation" of CONTRACT.md section 1 as one arbitrary: a read through any read
+// "Every operation" of docs/SPEC.md section 1 as one arbitrary: a read through any read
 // endpoint or a valid write through any update endpoint, on any record. AUTHN checks send
 // these with broken credentials; the operation itself is always well-formed.
 import fc from "fast-check";

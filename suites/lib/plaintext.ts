@@ -1,6 +1,6 @@
 import type { Exchange } from "../../harness/http/exchange.ts";
 import { RequirementFailure } from "../failure.ts";
-import { describe } from "./outcome.ts";
+import { describeExchange } from "./responseClass.ts";
 
 /**
  * TLS-01's rule for the plaintext port: closed, a redirect to https://, or a 4xx.
@@ -22,7 +22,9 @@ export function expectPlaintextRefused(
     expected: allowRedirect
       ? "connection refused, a redirect to https://, or a 4xx"
       : "connection refused or a 4xx (no redirect)",
-    actual: `${describe(exchange)}${location ? ` Location: ${location}` : ""}`,
+    actual: `${describeExchange(exchange)}${location ? ` Location: ${location}` : ""}`,
     hint,
+    exchange,
+    kind: `answered ${status} over plaintext`,
   });
 }

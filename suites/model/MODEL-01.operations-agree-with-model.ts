@@ -12,8 +12,8 @@ import type { Exchange, RequestSpec } from "../../harness/http/exchange.ts";
 import type { Identity } from "../../harness/identity/identity.ts";
 import type { RecordState, SuiteContext } from "../context.ts";
 import { RequirementFailure } from "../failure.ts";
+import { isRestrictive } from "../lib/assertions.ts";
 import { validBody, validValueFor } from "../lib/bodies.ts";
-import { isRestrictive } from "../lib/expect.ts";
 import {
   type BodyEntry,
   differingFields,
@@ -21,7 +21,6 @@ import {
   showValue,
   writeEntriesAs,
 } from "../lib/inputCases.ts";
-import { describe, type Outcome, outcomeOf } from "../lib/outcome.ts";
 import {
   allRecords,
   fromTargetRecord,
@@ -36,6 +35,7 @@ import {
   writeEndpoint,
   writeKinds,
 } from "../lib/resourceApi.ts";
+import { describeExchange, type ResponseClass, responseClassOf } from "../lib/responseClass.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -58,7 +58,7 @@ interface Real {
 
 type Step = fc.AsyncCommand<Model, Real>;
 
-const NOT_SUCCESS: readonly Outcome[] = [
+const NOT_SUCCESS: readonly ResponseClass[] = [
   "refusal",
   "invalid",
   "unauthenticated",
@@ -99,10 +99,10 @@ function expectClass(
   real: Real,
   step: string,
   exchange: Exchange,
-  predicted: readonly Outcome[],
+  predicted: readonly ResponseClass[],
   expectedText = predicted.join(" or "),
-): Outcome {
-  const outcome = outcomeOf(exchange);
+): ResponseClass {
+  const outcome = responseClassOf(exchange);
   real.log.push(
     `${step} -> ${exchange.response?.status ?? exchange.error?.code ?? "no response"} (${outcome})`,
   );
@@ -110,9 +110,11 @@ function expectClass(
   throw new RequirementFailure({
     title: `step ${real.log.length} (${step}): the response disagrees with the model`,
     expected: expectedText,
-    actual: `${describe(exchange)} (${outcome})`,
+    actual: `${describeExchange(exchange)} (${outcome})`,
     hint: HINT,
     restrictive: isRestrictive(exchange),
+    exchange,
+    kind: `answered ${outcome}, against the model`,
   });
 }
 
@@ -130,6 +132,7 @@ function expectState(
     expected: wrong.map((f) => `${f}=${showValue(predicted[f])}`).join("; "),
     actual: wrong.map((f) => `${f}=${showValue(actual[f])}`).join("; "),
     hint: HINT,
+    kind: "a record read back differs from the model",
   });
 }
 
@@ -154,12 +157,14 @@ async function readBack(
       throw new RequirementFailure({
         title: `step ${real.log.length} (${step}): the owner could not read ${keyOf(record)} back`,
         expected: "200 with the record (the model predicts the owner may always read it)",
-        actual: describe(exchange),
+        actual: describeExchange(exchange),
         hint: HINT,
         restrictive: isRestrictive(exchange),
+        exchange,
+        kind: "the owner could not read its record back",
       });
     }
-    const via = `the owner's read-back of ${keyOf(record)} (${describe(exchange)})`;
+    const via = `the owner's read-back of ${keyOf(record)} (${describeExchange(exchange)})`;
     expectState(real, step, model.records.get(keyOf(record))!, state, via);
   }
 }
@@ -192,7 +197,7 @@ class ReadStep implements Step {
         this.toString(),
         model.records.get(this.record)!,
         state,
-        `the body of ${describe(exchange)}`,
+        `the body of ${describeExchange(exchange)}`,
       );
     }
     await readBack(model, real, record, this.toString());
@@ -466,7 +471,7 @@ export const requirement: Requirement = {
     family: "MODEL",
     title: "Random sequences of operations agree with the reference model",
     sentence:
-      "Random sequences of operations by random identities (reads, valid and invalid updates, cross-user attempts, admin updates, plaintext attempts) agree with the reference model: each response's class (success / refusal / 400-class / 401) and every record read back equal the model's prediction. Counterexamples shrink to the shortest sequence.",
+      "Random sequences of operations by random identities (reads, lists, creates, deletes, valid and invalid updates, cross-user attempts, admin updates, plaintext attempts, over every declared resource) agree with the reference model: each response's class (success / refusal / 400-class / 401) and every record read back equal the model's prediction. Counterexamples shrink to the shortest sequence.",
     references: referencesFor("MODEL"),
     remediation: HINT,
   },

@@ -16,16 +16,17 @@ async function run(
   return { fake, result: outcome.requirements[0]! };
 }
 
+/** Every finding, the first first, in one line each; or why it did not fail. */
 function text(r: RequirementResult): string {
-  const f = r.failure;
-  return f
-    ? `${f.title} | expected ${f.expected} | actual ${f.actual}`
+  const fs = r.failures ?? [];
+  return fs.length > 0
+    ? fs.map((f) => `${f.title} | expected ${f.expected} | actual ${f.actual}`).join("\n")
     : `${r.status}: ${r.reason ?? ""}`;
 }
 
-/** Number of steps in the (shrunk) sequence the failure reports. */
+/** Number of steps in the (shrunk) sequence the first finding reports. */
 function steps(r: RequirementResult): number {
-  return (r.failure?.actual.match(/\[\d+\] /g) ?? []).length;
+  return (r.failures?.[0]?.actual.match(/\[\d+\] /g) ?? []).length;
 }
 
 describe("MODEL-01 against the in-process fake", () => {
@@ -69,8 +70,10 @@ describe("MODEL-01 against the in-process fake", () => {
     expect(text(result)).toMatch(/^step \d+ \(/);
     expect(steps(result)).toBeGreaterThan(0);
     expect(steps(result)).toBeLessThanOrEqual(3);
-    expect(result.failure!.reproduction.counterexample).toBeTruthy();
-    expect(result.failure!.transcript.length).toBeGreaterThan(0);
+    for (const f of result.failures!) {
+      expect(f.reproduction.counterexample).toBeTruthy();
+      expect(f.transcript.length).toBeGreaterThan(0);
+    }
   });
 
   it("never sends or reports a password", async () => {
@@ -78,7 +81,7 @@ describe("MODEL-01 against the in-process fake", () => {
     const passwords = fake.target.identities().map((i) => i.password);
     const shown = JSON.stringify({
       requests: fake.exchanges.map((e) => e.request),
-      failure: result.failure,
+      failures: result.failures,
     });
     for (const p of passwords) expect(shown).not.toContain(p);
   });

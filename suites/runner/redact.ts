@@ -34,7 +34,12 @@ export function redactValue(value: unknown, identities: readonly Identity[]): un
   if (Array.isArray(value)) return value.map((v) => redactValue(v, identities));
   if (value && typeof value === "object") {
     // Objects that describe themselves (fast-check command sequences) print that way.
-    if (!Array.isArray(value) && value.toString !== Object.prototype.toString) {
+    // (A null-prototype object, as AUTHZ-06's bodies are, has no toString at all.)
+    if (
+      !Array.isArray(value) &&
+      typeof value.toString === "function" &&
+      value.toString !== Object.prototype.toString
+    ) {
       return redactString(String(value), identities);
     }
     if ("resource" in value && "id" in value && "owner" in value) {

@@ -9,11 +9,12 @@ import { loadManifest } from "../../harness/manifest/load.ts";
 import type { TargetManifest } from "../../harness/manifest/schema.ts";
 import { bootTarget } from "../../harness/target/bootTarget.ts";
 import type { StartedTarget } from "../../harness/target/startedTarget.ts";
-import { createRunCertificates } from "../../harness/tls/certificates.ts";
-import { targetVerdict } from "../../reports/verdict.ts";
+import { createRunCertificates, type RunCertificates } from "../../harness/tls/certificates.ts";
 import { selectRequirements } from "../catalogue.ts";
+import { SuiteError } from "../failure.ts";
 import type { Requirement } from "../requirement.ts";
 import { RESULT_SCHEMA_VERSION, type RunResult, type TargetResult } from "../result.ts";
+import { targetVerdict } from "../verdict.ts";
 import { runTarget } from "./runTarget.ts";
 
 export const TOOL = { name: "baip-conformance", version: "0.1.0" };
@@ -75,7 +76,7 @@ export async function runConformance(options: ConformanceOptions): Promise<RunRe
   await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, worker));
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
-    profile: "BAIP/1",
+    profile: "BAIP/2",
     tool: TOOL,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -89,6 +90,32 @@ export async function runConformance(options: ConformanceOptions): Promise<RunRe
     },
     targets: results,
   };
+}
+
+/**
+ * Boot one target as a run does: identities generated from the run's seed (so `--seed`
+ * regenerates the same users.json), a CA made for this run. `conformance boot` uses it
+ * too, so that what a user pokes at by hand is what the suite ran against.
+ */
+export async function bootForRun(
+  loaded: { manifest: TargetManifest; dir: string; file: string },
+  seed: number,
+  options: { signal?: AbortSignal; runId?: string } = {},
+): Promise<{ target: StartedTarget; tls: RunCertificates }> {
+  const { manifest } = loaded;
+  const generate = "generate" in manifest.identities ? manifest.identities.generate : undefined;
+  const identities = generate ? sampleIdentities(seed, generate) : [];
+  const tls = await createRunCertificates({ runId: manifest.name });
+  const target = await bootTarget({
+    manifest,
+    dir: loaded.dir,
+    file: loaded.file,
+    identities,
+    tls,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.runId === undefined ? {} : { runId: options.runId }),
+  });
+  return { target, tls };
 }
 
 function replayCommand(options: ConformanceOptions, source: string) {
@@ -126,17 +153,10 @@ async function runOneTarget(
     if (options.signal?.aborted) return inconclusive("run interrupted before boot");
     log(`${name}: booting`);
     const generate = "generate" in manifest.identities ? manifest.identities.generate : undefined;
-    const identities = generate ? sampleIdentities(options.seed, generate) : [];
-    const tls = await createRunCertificates({ runId: name });
-    target = await bootTarget({
-      manifest,
-      dir: loaded.dir,
-      file: loaded.file,
-      identities,
-      tls,
+    ({ target } = await bootForRun(loaded, options.seed, {
       signal: options.signal,
       ...(options.runId === undefined ? {} : { runId: options.runId }),
-    });
+    }));
     log(`${name}: ready in ${target.bootMs} ms at ${target.baseUrl()}`);
     client = new TargetClient(target, {
       requestTimeoutMs: manifest.limits.requestTimeoutMs,
@@ -171,9 +191,15 @@ async function runOneTarget(
       : timedOut
         ? `the target's run exceeded ${options.targetTimeoutMs} ms (--target-timeout)`
         : outcome.unavailable;
+    // A waived requirement ran and reports what it found, marked with the manifest's
+    // written reason; the verdict does not count it (docs/SPEC.md section 5).
+    const waived = new Map(manifest.waivers.map((w) => [w.id, w.reason]));
+    const judged = outcome.requirements.map((r) =>
+      waived.has(r.id) ? { ...r, waiver: waived.get(r.id)! } : r,
+    );
     // A MUST failed before the run stopped is proof and stands (as when shards merge).
     const verdict = targetVerdict(
-      { requirements: outcome.requirements, ...(error !== undefined ? { error } : {}) },
+      { requirements: judged, ...(error !== undefined ? { error } : {}) },
       { interrupted: interrupted === true },
     );
     if (outcome.unavailable !== undefined && !interrupted && !timedOut)
@@ -186,10 +212,14 @@ async function runOneTarget(
       bootMs: target.bootMs,
       durationMs: Math.round(performance.now() - started),
       requests: outcome.requests,
-      requirements: outcome.requirements,
+      requirements: judged,
       ...(manifest.expect ? { expectedFailures: manifest.expect.fails } : {}),
+      ...(manifest.waivers.length > 0 ? { waivers: manifest.waivers } : {}),
+      ...(outcome.excludedIdentities ? { excludedIdentities: outcome.excludedIdentities } : {}),
     };
   } catch (error) {
+    // A bug of the suite is not a verdict about this target: it ends the whole run.
+    if (error instanceof SuiteError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     log(`${name}: INCONCLUSIVE: ${message.split("\n")[0]}`);
     return inconclusive(message);

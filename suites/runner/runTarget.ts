@@ -1,12 +1,18 @@
 // Runs the catalogue against one started target: positive controls first, dependents
 // INCONCLUSIVE when their control did not hold, cross-cutting inspectors over every
-// exchange, verdict per CONTRACT.md section 5.
+// exchange, verdict per docs/SPEC.md section 5.
 import type { Exchange } from "../../harness/http/exchange.ts";
 import type { StartedTarget } from "../../harness/target/startedTarget.ts";
-import { Inconclusive, RequirementFailure } from "../failure.ts";
+import { Inconclusive, RequirementFailure, SuiteError } from "../failure.ts";
 import type { Requirement, Violation } from "../requirement.ts";
-import type { Reproduction, RequirementResult } from "../result.ts";
-import { type ExchangeSender, PropertyFailure, RunContext } from "./suiteContext.ts";
+import type { Finding, Reproduction, RequirementResult, TargetResult } from "../result.ts";
+import { findingKey } from "./findings.ts";
+import {
+  type ExchangeSender,
+  type RecordedFinding,
+  RunContext,
+  TargetUnavailable,
+} from "./suiteContext.ts";
 
 export interface RunTargetOptions {
   numRuns: number;
@@ -35,15 +41,17 @@ export interface TargetRunOutcome {
    * (TargetUnavailable). The target is then INCONCLUSIVE, whatever was judged before.
    */
   unavailable?: string;
+  /** Identities left out after AUTHN-01 found their valid credentials refused. */
+  excludedIdentities?: TargetResult["excludedIdentities"];
 }
 
 interface Inspection {
   requirement: Requirement;
   judged: number;
-  violation?: Violation & { exchange: Exchange };
+  violations: Array<Violation & { exchange: Exchange; key: string }>;
 }
 
-/** Positive controls run before everything that relies on them (CONTRACT.md 5). */
+/** Positive controls run before everything that relies on them (docs/SPEC.md 5). */
 export function orderRequirements(requirements: readonly Requirement[]): Requirement[] {
   const byId = new Map(requirements.map((r) => [r.meta.id, r]));
   const done = new Set<string>();
@@ -69,7 +77,7 @@ export async function runTarget(
 ): Promise<TargetRunOutcome> {
   const inspections: Inspection[] = requirements
     .filter((r) => r.inspect)
-    .map((requirement) => ({ requirement, judged: 0 }));
+    .map((requirement) => ({ requirement, judged: 0, violations: [] }));
   let requests = 0;
   const onExchange = (exchange: Exchange) => {
     requests++;
@@ -77,7 +85,11 @@ export async function runTarget(
       const verdict = ins.requirement.inspect!(exchange);
       if (!verdict.inScope) continue;
       ins.judged++;
-      if (verdict.violation && !ins.violation) ins.violation = { ...verdict.violation, exchange };
+      const violation = verdict.violation;
+      if (violation === undefined || ins.violations.length >= MAX_VIOLATIONS) continue;
+      const key = findingKey({ ...violation, exchange, kind: violation.title }, ctx.findingScope());
+      if (!ins.violations.some((v) => v.key === key))
+        ins.violations.push({ ...violation, exchange, key });
     }
   };
   const ctx = new RunContext({
@@ -93,13 +105,21 @@ export async function runTarget(
   const results = new Map<string, RequirementResult>();
   for (const requirement of orderRequirements(requirements)) {
     const started = performance.now();
-    const result = ctx.unavailable
+    const result: RequirementResult = ctx.unavailable
       ? {
           ...base(requirement),
           status: "inconclusive" as const,
           reason: `not run: ${firstLine(ctx.unavailable.reason)}`,
+          reasonKind: "target-unavailable",
         }
       : await runOne(ctx, requirement, results, options);
+    // Valid credentials of some identities did not work: the rest of the catalogue runs
+    // with those that do, rather than going INCONCLUSIVE as a whole (one broken feature
+    // must not blind the rest); the report names who was left out and why.
+    if (requirement.meta.id === "AUTHN-01" && result.status === "failed" && !ctx.unavailable)
+      await ctx.excludeUnauthenticated().catch((error: unknown) => {
+        if (!(error instanceof Inconclusive)) throw error;
+      });
     result.durationMs = Math.round(performance.now() - started);
     results.set(requirement.meta.id, result);
     options.onProgress?.({
@@ -122,6 +142,7 @@ export async function runTarget(
     requirements: requirements.map((r) => results.get(r.meta.id)!).filter(Boolean),
     requests,
     ...(ctx.unavailable ? { unavailable: ctx.unavailable.reason } : {}),
+    ...(ctx.excludedIdentities.length > 0 ? { excludedIdentities: ctx.excludedIdentities } : {}),
   };
 }
 
@@ -159,6 +180,28 @@ function base(requirement: Requirement): RequirementResult {
   };
 }
 
+/**
+ * The positive controls `requirement` depends on that did not hold. AUTHN-01 failed only
+ * for identities that were then left out of the run still holds for the rest: what runs
+ * after it runs with the identities that can authenticate.
+ */
+function unmetControls(
+  ctx: RunContext,
+  requirement: Requirement,
+  earlier: Map<string, RequirementResult>,
+): string[] {
+  return (requirement.dependsOn ?? []).filter((dep) => {
+    const d = earlier.get(dep);
+    if (d === undefined || d.status === "passed") return false;
+    return !(dep === "AUTHN-01" && d.status === "failed" && ctx.excludedIdentities.length > 0);
+  });
+}
+
+/** Stops the run, rather than the requirement: the target is gone or the run is over. */
+function isFatal(ctx: RunContext, error: Inconclusive, signal?: AbortSignal): boolean {
+  return error instanceof TargetUnavailable || ctx.unavailable !== undefined || !!signal?.aborted;
+}
+
 async function runOne(
   ctx: RunContext,
   requirement: Requirement,
@@ -168,91 +211,130 @@ async function runOne(
   const result = base(requirement);
   // A failed positive control does not stop the check: a failure found anyway is real
   // (a wrong password that gets in fails AUTHN-03 whatever AUTHN-01 says), but a pass is
-  // vacuous and reported INCONCLUSIVE (CONTRACT.md 5).
-  const unmet = (requirement.dependsOn ?? []).filter((dep) => {
-    const d = earlier.get(dep);
-    return d !== undefined && d.status !== "passed";
-  });
+  // vacuous and reported INCONCLUSIVE (docs/SPEC.md 5).
+  const unmet = unmetControls(ctx, requirement, earlier);
   if (requirement.preconditions?.includes("plaintext-port") && !ctx.target.plaintextUrl()) {
-    return { ...result, status: "skipped", reason: "the target declares no plaintext listener" };
+    return {
+      ...result,
+      status: "skipped",
+      reason: "the target declares no plaintext listener",
+      reasonKind: "precondition",
+    };
   }
   if (options.signal?.aborted)
-    return { ...result, status: "inconclusive", reason: "run interrupted" };
+    return {
+      ...result,
+      status: "inconclusive",
+      reason: "run interrupted",
+      reasonKind: "interrupted",
+    };
   ctx.begin(requirement.meta.id);
+  let stopped: Inconclusive | undefined;
+  const settle = (error: unknown) => {
+    if (error instanceof RequirementFailure) ctx.recordFailure(error);
+    else if (error instanceof Inconclusive) {
+      if (isFatal(ctx, error, options.signal)) stopped ??= error;
+      else ctx.inconclusive ??= error;
+    } else if (error instanceof SuiteError) throw error;
+    else
+      throw new SuiteError(
+        `${requirement.meta.id}: internal error of the suite (not a verdict about the target): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        error,
+      );
+  };
   try {
     await requirement.check!(ctx);
-    // A requirement leaves the seeded state behind for the next one.
-    ctx.markDirty();
-    await ctx.restore();
-    const counts = { numRuns: ctx.cases, requests: ctx.requests };
-    if (unmet.length > 0) {
-      const why = unmet.map((d) => `${d} ${earlier.get(d)?.status}`).join(", ");
-      return {
-        ...result,
-        ...counts,
-        status: "inconclusive",
-        reason: `no failure found, but a pass would be vacuous: positive control ${why}`,
-      };
-    }
-    return { ...result, ...counts };
   } catch (error) {
-    ctx.markDirty();
-    await ctx.restore().catch(() => undefined);
-    const counts = { numRuns: ctx.cases, requests: ctx.requests };
-    if (error instanceof RequirementFailure && error.detail.restrictive && unmet.length > 0) {
-      return {
-        ...result,
-        ...counts,
-        status: "inconclusive",
-        reason: `the target declined (${error.detail.actual}), which cannot be judged while positive control ${unmet.join(", ")} does not hold`,
-      };
-    }
-    if (error instanceof RequirementFailure) {
-      const repro = error instanceof PropertyFailure ? error.reproduction : undefined;
-      const seed = repro?.seed ?? options.seed;
-      const transcript = (error.detail.exchanges ?? []).map(forReport);
-      const reproduction: Reproduction = {
-        seed,
-        ...(repro?.path ? { path: repro.path } : {}),
-        ...(repro?.counterexample ? { counterexample: repro.counterexample } : {}),
-        command: options.replayCommand?.(requirement.meta.id, seed, repro?.path) ?? "",
-        curl: options.toCurl ? transcript.map(options.toCurl) : [],
-        ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
-      };
-      return {
-        ...result,
-        ...counts,
-        status: "failed",
-        failure: {
-          title: error.detail.title,
-          expected: error.detail.expected,
-          actual: error.detail.actual,
-          hint: error.detail.hint ?? requirement.meta.remediation,
-          reproduction,
-          transcript,
-        },
-      };
-    }
-    if (error instanceof Inconclusive)
-      return { ...result, ...counts, status: "inconclusive", reason: firstLine(error.reason) };
+    settle(error);
+  }
+  // A requirement leaves the seeded state behind for the next one.
+  ctx.markDirty();
+  if (!stopped) await ctx.restore().catch(settle);
+  const counts = { numRuns: ctx.cases, requests: ctx.requests };
+  // While a positive control does not hold, the target may decline everything: a
+  // refusal where a success was due proves nothing, and only the other findings stand.
+  const declined = unmet.length > 0 ? ctx.findings.filter((f) => f.detail.restrictive) : [];
+  const findings = ctx.findings.filter((f) => !declined.includes(f));
+  if (findings.length > 0) {
+    return {
+      ...result,
+      ...counts,
+      status: "failed",
+      failures: findings.map((f) => toFinding(requirement, f, options)),
+    };
+  }
+  if (declined.length > 0) {
     return {
       ...result,
       ...counts,
       status: "inconclusive",
-      reason: `internal error: ${String(error)}`,
+      reason: `the target declined (${declined[0]!.detail.actual}), which cannot be judged while positive control ${unmet.join(", ")} does not hold`,
+      reasonKind: "positive-control",
     };
   }
+  const notJudged = stopped ?? ctx.inconclusive;
+  if (notJudged) {
+    return {
+      ...result,
+      ...counts,
+      status: "inconclusive",
+      reason: firstLine(notJudged.reason),
+      reasonKind: stopped && options.signal?.aborted ? "interrupted" : notJudged.kind,
+    };
+  }
+  if (unmet.length > 0) {
+    const why = unmet.map((d) => `${d} ${earlier.get(d)?.status}`).join(", ");
+    return {
+      ...result,
+      ...counts,
+      status: "inconclusive",
+      reason: `no failure found, but a pass would be vacuous: positive control ${why}`,
+      reasonKind: "positive-control",
+    };
+  }
+  return { ...result, ...counts };
 }
+
+/** A recorded finding as reports show it: transcript cut for reports, reproduction built. */
+function toFinding(
+  requirement: Requirement,
+  finding: RecordedFinding,
+  options: RunTargetOptions,
+): Finding {
+  const repro = finding.reproduction;
+  const seed = repro?.seed ?? options.seed;
+  const transcript = (finding.detail.exchanges ?? []).map(forReport);
+  const reproduction: Reproduction = {
+    seed,
+    ...(repro?.path ? { path: repro.path } : {}),
+    ...(repro?.counterexample ? { counterexample: repro.counterexample } : {}),
+    command: options.replayCommand?.(requirement.meta.id, seed, repro?.path) ?? "",
+    curl: options.toCurl ? transcript.map(options.toCurl) : [],
+    ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
+  };
+  return {
+    key: finding.key,
+    title: finding.detail.title,
+    expected: finding.detail.expected,
+    actual: finding.detail.actual,
+    hint: finding.detail.hint ?? requirement.meta.remediation,
+    reproduction,
+    transcript,
+  };
+}
+
+/** Distinct violations an inspector keeps (per operation and kind), first seen first. */
+const MAX_VIOLATIONS = 8;
 
 function judgeInspection(ins: Inspection, options: RunTargetOptions): RequirementResult {
   const result = base(ins.requirement);
   result.numRuns = ins.judged;
-  if (ins.violation) {
-    const { exchange, ...v } = ins.violation;
+  if (ins.violations.length > 0) {
     return {
       ...result,
       status: "failed",
-      failure: {
+      failures: ins.violations.map(({ exchange, key, ...v }) => ({
+        key,
         ...v,
         hint: ins.requirement.meta.remediation,
         reproduction: {
@@ -267,7 +349,7 @@ function judgeInspection(ins: Inspection, options: RunTargetOptions): Requiremen
           ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
         },
         transcript: [forReport(exchange)],
-      },
+      })),
     };
   }
   if (ins.judged === 0) {
@@ -275,6 +357,7 @@ function judgeInspection(ins: Inspection, options: RunTargetOptions): Requiremen
       ...result,
       status: "inconclusive",
       reason: "no exchange of this run was in scope, so nothing was judged",
+      reasonKind: "nothing-in-scope",
     };
   }
   return result;

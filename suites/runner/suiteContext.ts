@@ -5,7 +5,8 @@ import type { Exchange, RequestSpec } from "../../harness/http/exchange.ts";
 import type { Identity } from "../../harness/identity/identity.ts";
 import type { StartedTarget } from "../../harness/target/startedTarget.ts";
 import type { RecordState, Snapshot, SuiteContext } from "../context.ts";
-import { Inconclusive, RequirementFailure } from "../failure.ts";
+import { type FailureDetail, Inconclusive, RequirementFailure, SuiteError } from "../failure.ts";
+import { judgingCase } from "../lib/judging.ts";
 import {
   allRecords,
   credentialsOf,
@@ -19,13 +20,15 @@ import {
   writeAs,
   writeKinds,
 } from "../lib/resourceApi.ts";
+import { type FindingScope, findingKey } from "./findings.ts";
 import { redactValue } from "./redact.ts";
+import { escapeInvisible } from "./visible.ts";
 
 export interface ExchangeSender {
   send(spec: RequestSpec): Promise<Exchange>;
 }
 
-/** Attached to a RequirementFailure thrown out of `property`. */
+/** Where a property's failure came from: replays it and shows the shrunk case. */
 export interface PropertyReproduction {
   seed: number;
   path?: string;
@@ -33,19 +36,23 @@ export interface PropertyReproduction {
   numRuns: number;
 }
 
-export class PropertyFailure extends RequirementFailure {
-  constructor(
-    failure: RequirementFailure,
-    readonly reproduction: PropertyReproduction,
-  ) {
-    super(failure.detail);
-  }
+/** One distinct failure a requirement found (see findings.ts for what "distinct" is). */
+export interface RecordedFinding {
+  key: string;
+  detail: FailureDetail;
+  /** Absent for a failure found outside a property (no seed or path replays it). */
+  reproduction?: PropertyReproduction;
 }
+
+/** Fast-check runs of one property, at most: the first finding and up to 3 more. */
+const MAX_ROUNDS = 4;
+/** Bound on each run after the first (a run that finds nothing new ends the search). */
+const EXTRA_ROUND_MS = 45_000;
 
 /**
  * The target stopped answering (a request and a health check after it got no response)
  * or its container is no longer running: nothing more of its run can be judged, so the
- * runner stops it and the target is INCONCLUSIVE with this reason (CONTRACT.md 5).
+ * runner stops it and the target is INCONCLUSIVE with this reason (docs/SPEC.md 5).
  */
 export class TargetUnavailable extends Inconclusive {
   override readonly name = "TargetUnavailable";
@@ -87,7 +94,9 @@ export class RunContext implements SuiteContext {
   private lastSnapshot: Snapshot | undefined;
   /** Why some case of the current property could not be fully judged. */
   private unjudged: string | undefined;
-  private readonly records: OwnedRecord[];
+  private records: OwnedRecord[];
+  /** Identities left out of the run (see excludeUnauthenticated). */
+  excludedIdentities: Array<{ username: string; role: string; reason: string }> = [];
   private propertyIndex = 0;
   /** Set once the target is found unavailable; every later send throws it. */
   unavailable: TargetUnavailable | undefined;
@@ -100,6 +109,10 @@ export class RunContext implements SuiteContext {
   private readonly recordingTurns = new Map<number, () => void>();
   requests = 0;
   cases = 0;
+  /** Distinct failures of the current requirement, the first found first. */
+  findings: RecordedFinding[] = [];
+  /** Why the current requirement cannot pass, if some property could not be judged. */
+  inconclusive: Inconclusive | undefined;
 
   constructor(private readonly options: ContextOptions) {
     this.records = allRecords(this);
@@ -117,8 +130,49 @@ export class RunContext implements SuiteContext {
   get seed(): number {
     return this.options.seed;
   }
+  /** Names that finding keys are written in (findings.ts): left-out identities too. */
+  findingScope(): FindingScope {
+    const endpoints = this.resources.flatMap((r) => [
+      ...r.reads,
+      ...(r.replace ? [r.replace] : []),
+      ...(r.merge ? [r.merge] : []),
+    ]);
+    return { ids: this.options.target.identities().map((i) => i.username), endpoints };
+  }
+
+  /**
+   * After AUTHN-01 failed: read each identity's own record once, and leave out of the
+   * rest of the run those whose valid credentials answer 401 or a 5xx, with their
+   * records. Kept only if at least two identities, one of them unprivileged, remain:
+   * otherwise nothing could be judged without them, and the run goes on as it was.
+   */
+  async excludeUnauthenticated(): Promise<void> {
+    const left: Array<{ username: string; role: string; reason: string }> = [];
+    for (const record of this.records.filter((r) => r.resource === this.records[0]?.resource)) {
+      const exchange = await readAs(this, record.owner, record);
+      const status = exchange.response?.status;
+      if (status === 401 || (status !== undefined && status >= 500)) {
+        left.push({
+          username: record.owner.username,
+          role: record.owner.role,
+          reason: `its valid credentials got ${status} on a read of its own record (AUTHN-01)`,
+        });
+      }
+    }
+    const remaining = this.identities.all.filter(
+      (i) => !left.some((l) => l.username === i.username),
+    );
+    const privileged = this.options.target.manifest.privilegedRoles;
+    if (remaining.length < 2 || !remaining.some((i) => !privileged.includes(i.role))) return;
+    if (left.length === 0) return;
+    this.excludedIdentities = left;
+    this.records = allRecords(this);
+    this.lastSnapshot = undefined;
+  }
+
   get identities() {
-    const all = this.options.target.identities();
+    const excluded = new Set(this.excludedIdentities.map((i) => i.username));
+    const all = this.options.target.identities().filter((i) => !excluded.has(i.username));
     const privileged = this.options.target.manifest.privilegedRoles;
     return {
       all,
@@ -133,6 +187,8 @@ export class RunContext implements SuiteContext {
     this.propertyIndex = 0;
     this.requests = 0;
     this.cases = 0;
+    this.findings = [];
+    this.inconclusive = undefined;
   }
 
   /**
@@ -256,6 +312,65 @@ export class RunContext implements SuiteContext {
     // Each property of a requirement gets its own seed derived from the run's, so that
     // adding a property does not change the cases of the others.
     const seed = (this.options.seed + this.propertyIndex++ * 7919) | 0;
+    // One finding must not hide another: after a failure, the same cases run again with
+    // the findings already known passing, until no new one turns up (or the cap: each
+    // round costs a full property run, and only failing targets pay it).
+    const known = new Set(this.findings.map((f) => f.key));
+    const rounds = this.options.path ? 1 : options.shrink === false ? 2 : MAX_ROUNDS;
+    let judged = 0;
+    let serverError: string | undefined;
+    this.unjudged = undefined;
+    for (let round = 0; round < rounds; round++) {
+      const outcome = await this.checkOnce(arbitraries, predicate, {
+        seed,
+        numRuns: this.options.path ? 1 : (options.numRuns ?? this.options.numRuns),
+        shrink: options.shrink !== false,
+        known,
+        // The first run is the property's own; each later one only looks for what the
+        // first hid, within a bound, so that a failing target costs a bounded multiple.
+        ...(round > 0 ? { timeLimitMs: EXTRA_ROUND_MS } : {}),
+        onCase: (notJudged) => {
+          if (round > 0) return;
+          if (notJudged === undefined) judged++;
+          else serverError ??= notJudged;
+        },
+      });
+      if (outcome === undefined) break;
+      if (outcome instanceof Inconclusive) {
+        // Not judged (state unreadable, no case met the precondition): the check goes on
+        // with its other properties; the requirement cannot pass.
+        this.noteInconclusive(outcome);
+        return;
+      }
+      known.add(outcome.key);
+      this.findings.push(outcome);
+    }
+    if (this.findings.length > 0) return;
+    // Nothing failed, but some cases could not be fully judged: no pass can be claimed.
+    if (this.unjudged) this.noteInconclusive(new Inconclusive(this.unjudged, "state-unreadable"));
+    else if (judged === 0 && serverError !== undefined)
+      this.noteInconclusive(
+        new Inconclusive(`no case could be judged: ${serverError}`, "server-error"),
+      );
+  }
+
+  /**
+   * One fast-check run: undefined when it held, the new finding when a case failed for a
+   * reason not in `known`, or the Inconclusive that stopped it. Throws when the run
+   * cannot go on (interrupted, target unavailable) and SuiteError for a bug of the suite.
+   */
+  private async checkOnce<Ts extends [unknown, ...unknown[]]>(
+    arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
+    predicate: (...args: Ts) => Promise<void>,
+    run: {
+      seed: number;
+      numRuns: number;
+      shrink: boolean;
+      known: ReadonlySet<string>;
+      timeLimitMs?: number;
+      onCase: (notJudged: string | undefined) => void;
+    },
+  ): Promise<RecordedFinding | Inconclusive | undefined> {
     let failingLog: Exchange[] = [];
     // Once a case could not be judged (interrupted, target unavailable, state unreadable),
     // shrinking it would only repeat requests, each up to its timeout, against a target
@@ -265,11 +380,18 @@ export class RunContext implements SuiteContext {
     const noteInconclusive = (error: unknown) => {
       if (error instanceof Inconclusive) inconclusive ??= error;
     };
-    this.unjudged = undefined;
+    const scope = this.findingScope();
+    const deadline =
+      run.timeLimitMs === undefined ? undefined : performance.now() + run.timeLimitMs;
     const prop = fc.asyncProperty(
       ...(arbitraries as unknown as [fc.Arbitrary<unknown>]),
       async (...args: unknown[]) => {
         if (inconclusive) return;
+        // Past the round's bound, the remaining cases pass at once, so that fast-check
+        // ends (reporting the smallest failure found so far, if shrinking). Not its own
+        // interruptAfterTimeLimit: that leaves the case in flight running, and its
+        // requests would race the next property's (or a container reset).
+        if (deadline !== undefined && performance.now() > deadline) return;
         if (this.dirty)
           await this.restore().catch((error: unknown) => {
             noteInconclusive(error);
@@ -277,9 +399,21 @@ export class RunContext implements SuiteContext {
           });
         this.cases++;
         this.caseLog = [];
+        let notJudged: string | undefined;
         try {
-          await predicate(...(args as Ts));
+          await judgingCase({ notJudged: (reason) => (notJudged ??= reason) }, () =>
+            predicate(...(args as Ts)),
+          );
+          run.onCase(notJudged);
         } catch (error) {
+          // A finding already reported: this case says nothing new.
+          if (
+            error instanceof RequirementFailure &&
+            run.known.has(findingKey(error.detail, scope))
+          ) {
+            this.markDirty();
+            return;
+          }
           failingLog = this.caseLog;
           noteInconclusive(error);
           throw error;
@@ -288,39 +422,57 @@ export class RunContext implements SuiteContext {
         }
       },
     );
-    const numRuns = this.options.path ? 1 : (options.numRuns ?? this.options.numRuns);
     const details = await fc.check(prop, {
-      seed,
-      numRuns,
+      seed: run.seed,
+      numRuns: run.numRuns,
       // Cases skipped by fc.pre are cheap to generate but not to run: give up early.
       maxSkipsPerRun: 3,
-      ...(options.shrink === false ? { endOnFailure: true } : {}),
+      ...(run.shrink ? {} : { endOnFailure: true }),
       ...(this.options.path ? { path: this.options.path, endOnFailure: true } : {}),
     });
-    if (!details.failed) {
-      // Nothing failed, but some cases could not be fully judged: no pass can be claimed.
-      if (this.unjudged) throw new Inconclusive(this.unjudged);
-      return;
-    }
+    if (!details.failed) return undefined;
     const error = details.errorInstance;
-    if (error instanceof Inconclusive) throw error;
+    if (error instanceof Inconclusive) {
+      if (this.unavailable || this.options.signal?.aborted) throw error;
+      return error;
+    }
     if (error === null && details.numSkips > 0) {
-      throw new Inconclusive(
+      return new Inconclusive(
         `no case could be judged: ${details.numSkips} generated cases did not meet the check's precondition`,
+        "no-case",
       );
     }
     if (!(error instanceof RequirementFailure)) {
-      throw new Inconclusive(`the check itself failed (a bug in the suite): ${String(error)}`);
+      throw new SuiteError(
+        `${this.requirementId}: the check itself failed (a bug in the suite, not a verdict about the target): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        error,
+      );
     }
     const secrets = this.identities.all;
-    throw new PropertyFailure(new RequirementFailure({ ...error.detail, exchanges: failingLog }), {
-      seed: details.seed,
-      path: details.counterexamplePath ?? undefined,
-      counterexample: details.counterexample
-        ? fc.stringify(redactValue(details.counterexample, secrets))
-        : undefined,
-      numRuns: details.numRuns,
-    });
+    const detail = { ...error.detail, exchanges: failingLog };
+    return {
+      key: findingKey(error.detail, scope),
+      detail,
+      reproduction: {
+        seed: details.seed,
+        path: details.counterexamplePath ?? undefined,
+        counterexample: details.counterexample
+          ? escapeInvisible(fc.stringify(redactValue(details.counterexample, secrets)))
+          : undefined,
+        numRuns: details.numRuns,
+      },
+    };
+  }
+
+  /** A failure thrown by a check outside any property (a one-off request). */
+  recordFailure(failure: RequirementFailure): void {
+    const key = findingKey(failure.detail, this.findingScope());
+    if (this.findings.some((f) => f.key === key)) return;
+    this.findings.push({ key, detail: failure.detail });
+  }
+
+  private noteInconclusive(reason: Inconclusive): void {
+    this.inconclusive ??= reason;
   }
 
   /** Read one record as its owner, contract-named. Unreadable means we cannot judge. */
@@ -348,12 +500,15 @@ export class RunContext implements SuiteContext {
     );
   }
 
-  /** The record an owner's read answered, or UnreadableRecord. */
+  /**
+   * The record an owner's read answered; a gone record when the owner's read answered 404
+   * or 410 (the target answers, so the record vanished: a change, docs/SPEC.md section 3);
+   * else UnreadableRecord.
+   */
   private stateOf(record: OwnedRecord, exchange: Exchange): RecordState {
-    const state =
-      exchange.response?.status === 200
-        ? fromTargetRecord(record.resource, jsonOf(exchange))
-        : undefined;
+    const status = exchange.response?.status;
+    if (status === 404 || status === 410) return goneState(status);
+    const state = status === 200 ? fromTargetRecord(record.resource, jsonOf(exchange)) : undefined;
     if (!state) {
       throw new UnreadableRecord(
         `cannot read back ${record.resource.name} ${record.id} as its owner (${answerOf(exchange)}): integrity cannot be judged`,
@@ -372,7 +527,7 @@ export class RunContext implements SuiteContext {
     for (const [i, record] of this.records.entries()) {
       const read = reads[i]!;
       if ("error" in read) throw read.error;
-      this.resetsSinceReadBack = 0;
+      if (!isGone(read.state)) this.resetsSinceReadBack = 0;
       const state = read.state;
       const byId = snap.get(record.resource.name) ?? new Map<string, RecordState>();
       snap.set(record.resource.name, byId);
@@ -383,12 +538,19 @@ export class RunContext implements SuiteContext {
   }
 
   expectUnchanged(before: Snapshot, after: Snapshot, what: string): void {
+    const goneBefore = [...before.values()].some((records) => [...records.values()].some(isGone));
+    if (goneBefore) {
+      // A record missing before the case cannot show what the case did to it.
+      this.dirty = true;
+      this.cannotJudge("a record was already gone before the case (its owner's read answered 404)");
+    }
     const diffs = diffSnapshots(before, after);
     if (diffs.length === 0) return;
     this.dirty = true;
     throw new RequirementFailure({
+      kind: "state changed",
       title: `state changed after ${what}`,
-      expected: "every record read back identical (CONTRACT.md: no state change)",
+      expected: "every record read back identical (docs/SPEC.md: no state change)",
       actual: diffs.slice(0, 4).join("; "),
       hint: "reject the request before touching the store, and apply updates atomically",
     });
@@ -427,7 +589,7 @@ export class RunContext implements SuiteContext {
         });
       } else if ("state" in read) {
         now = read.state;
-        this.resetsSinceReadBack = 0;
+        if (!isGone(now)) this.resetsSinceReadBack = 0;
       } else {
         unreadable = read.error;
       }
@@ -435,6 +597,9 @@ export class RunContext implements SuiteContext {
       // An interrupted or dead run is not a changed record: never replace the container then.
       this.throwIfStopped();
       if (now && sameState(now, seeded)) continue;
+      // Gone again from a fresh container: the target never serves it; leave it, and the
+      // checks that need it are inconclusive on their own.
+      if (now && isGone(now) && this.resetsSinceReadBack > 0) continue;
       // The target answered, but not with the record (its owner cannot log in, say): it
       // is alive, and no restart would make the record readable. Leave it; checks that
       // need it are inconclusive on their own.
@@ -459,14 +624,20 @@ export class RunContext implements SuiteContext {
         this.lastSnapshot = undefined;
         return;
       }
-      const body = Object.fromEntries(
-        Object.keys(record.resource.writable).map((f) => [f, seeded[f]]),
-      );
-      const kind = writeKinds(record.resource)[0];
+      // Put back only what changed, through a merge where there is one: a target that
+      // rejects a seeded value on write (a byte limit on a name users.json holds) is then
+      // restored without replacing its container whenever another field changed.
+      const kinds = writeKinds(record.resource);
+      const kind = kinds.includes("merge") ? "merge" : kinds[0];
       if (!kind)
         throw new Inconclusive(
           `resource ${record.resource.name} declares no update endpoint to restore state`,
+          "precondition",
         );
+      const fields = Object.keys(record.resource.writable).filter(
+        (f) => kind === "replace" || !Object.is(now?.[f], seeded[f]),
+      );
+      const body = Object.fromEntries(fields.map((f) => [f, seeded[f]]));
       const ex = await writeAs(this, record.owner, record, kind, body);
       reads = undefined;
       allRead = false;
@@ -535,16 +706,37 @@ function sameState(a: RecordState, b: RecordState): boolean {
   return Object.keys(b).every((k) => Object.is(a[k], b[k]));
 }
 
+/** Field of a record read back as gone; no contract field has this name. */
+const GONE = "(gone)";
+
+function goneState(status: number): RecordState {
+  return { [GONE]: status };
+}
+
+export function isGone(state: RecordState): boolean {
+  return Object.hasOwn(state, GONE);
+}
+
 export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
   const diffs: string[] = [];
   for (const [resource, records] of before) {
     for (const [id, state] of records) {
       const next = after.get(resource)?.get(id);
+      if (next !== undefined && isGone(next) && !isGone(state)) {
+        diffs.push(
+          `${resource} ${id}: readable before, gone after (its owner's read answered ${next[GONE]})`,
+        );
+        continue;
+      }
       for (const field of new Set([...Object.keys(state), ...Object.keys(next ?? {})])) {
         const a = state[field];
         const b = next?.[field];
         if (JSON.stringify(a) !== JSON.stringify(b)) {
-          diffs.push(`${resource} ${id}.${field}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
+          diffs.push(
+            escapeInvisible(
+              `${resource} ${id}.${field}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`,
+            ),
+          );
         }
       }
     }

@@ -24,7 +24,7 @@ async function send(spec: RequestSpec, defects: FakeDefect[] = []) {
   };
 }
 
-describe("fake target (CONTRACT.md section 1)", () => {
+describe("fake target (docs/SPEC.md section 1)", () => {
   it("has a manifest like the flask-reference's, and identities with ':' space and non-ASCII", () => {
     const { target } = createFakeTarget();
     expect(target.manifest.resources[0]!.reads.map((r) => r.path)).toEqual([
@@ -198,4 +198,63 @@ describe("fake target (CONTRACT.md section 1)", () => {
     expect(fake.store.get("alice")!.role).toBe("user");
     expect(fake.resets()).toBe(1);
   });
+});
+
+describe("fake target defects of AUTHN-05, AUTHZ-03 and TLS-04", () => {
+  const bearer = (i: { username: string; password: string }, scheme = "Bearer") => ({
+    rawAuthorization: {
+      value: `${scheme} ${Buffer.from(`${i.username}:${i.password}`).toString("base64")}`,
+      label: `${scheme} <${i.username}>`,
+    },
+  });
+
+  it("refuses another scheme carrying valid credentials, unless anySchemeAsBasic", async () => {
+    const spec = { method: "GET", path: "/users/alice", ...bearer(alice) };
+    expect((await send(spec)).status).toBe(401);
+    expect((await send(spec, ["anySchemeAsBasic"])).status).toBe(200);
+    // The scheme name is case-insensitive: `BASIC` with valid credentials is Basic.
+    expect(
+      (await send({ method: "GET", path: "/users/alice", ...bearer(alice, "BASIC") })).status,
+    ).toBe(200);
+  });
+
+  it("answers 405 to a POST with a method override, unless methodOverrideOnPost", async () => {
+    const spec: RequestSpec = {
+      method: "POST",
+      path: "/users/bob-2",
+      ...as(alice),
+      headers: { "X-HTTP-Method-Override": "PATCH" },
+      json: { display_name: "pwned" },
+    };
+    expect((await send(spec)).status).toBe(405);
+    const r = await send(spec, ["methodOverrideOnPost"]);
+    expect(r.status).toBe(200);
+    expect(r.fake.store.get("bob-2")!.display_name).toBe("pwned");
+    const viaQuery = await send({ ...spec, path: "/users/bob-2?_method=PUT", headers: {} }, [
+      "methodOverrideOnPost",
+    ]);
+    expect(viaQuery.status).toBe(400); // PUT needs both fields: the override was honoured
+  });
+
+  it("serves real TLS handshakes whose floor follows acceptsLegacyTls", async () => {
+    const { makeTestPki } = await import("../../harness/http/testing/localServer.ts");
+    const { tlsHandshake } = await import("../../harness/http/tlsHandshake.ts");
+    const pki = await makeTestPki();
+    const fake = createFakeTarget();
+    const close = await fake.listenTls(pki);
+    try {
+      const tls10 = () =>
+        tlsHandshake(fake.target.tlsEndpoint(), fake.target.caPem(), {
+          minVersion: "TLSv1",
+          maxVersion: "TLSv1",
+        });
+      expect(fake.target.tlsEndpoint().port).not.toBe(8443);
+      expect(await tls10()).toMatchObject({ ok: false, refusedBy: "server" });
+      fake.defects.add("acceptsLegacyTls");
+      expect(await tls10()).toMatchObject({ ok: true, protocol: "TLSv1", authorized: true });
+    } finally {
+      await close();
+    }
+    expect(fake.target.tlsEndpoint().port).toBe(8443);
+  }, 30_000);
 });

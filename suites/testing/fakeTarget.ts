@@ -1,4 +1,4 @@
-// An in-memory implementation of CONTRACT.md section 1 for the suite's own unit tests:
+// An in-memory implementation of docs/SPEC.md section 1 for the suite's own unit tests:
 // every contract endpoint, Basic authentication (RFC 7617, UTF-8), 401 challenges,
 // 403/404 refusals, strict input validation, HSTS and Cache-Control headers, and an
 // optional plaintext listener. Each planted defect is a named switch (STYLE.md 9), listed
@@ -6,8 +6,11 @@
 //
 // It runs in process: `sender` is an ExchangeSender that calls the handler directly and
 // records exchanges the way the real client does (Authorization replaced by its label).
-// `createFakeServer` serves the same handler over node:http for tests that want sockets.
+// `createFakeServer` serves the same handler over node:http for tests that want sockets,
+// and `listenTls` answers real TLS handshakes (TLS-04 is judged on those, not on exchanges).
 import { createServer, type Server } from "node:http";
+import net from "node:net";
+import tls from "node:tls";
 import type {
   Exchange,
   RecordedRequest,
@@ -22,9 +25,9 @@ import type { ExchangeSender } from "../runner/suiteContext.ts";
 /**
  * Planted defects: what each does, the requirements it makes fail when the whole
  * catalogue runs (`breaks`; a dependent of a failed positive control is INCONCLUSIVE, so
- * it is not listed), and those it makes fail on some seeds only (`mayBreak`). The INPUT
- * and MODEL entries (with AUTHN-01 and AUTHZ-05 as their controls) are checked by
- * suites/testing/fakeTarget.matrix.test.ts; the other families' entries are by design.
+ * it is not listed), and those it makes fail on some seeds only (`mayBreak`).
+ * suites/testing/fakeTarget.matrix.test.ts runs the whole catalogue against the fake with
+ * each defect and checks that it fails exactly these.
  */
 export const FAKE_DEFECTS = {
   // AUTHN
@@ -55,8 +58,12 @@ export const FAKE_DEFECTS = {
   },
   noChallenge: { breaks: ["AUTHN-02"], does: "answers 401 without WWW-Authenticate" },
   anonymousReads: {
-    breaks: ["AUTHN-02", "AUTHZ-01", "MODEL-01"],
+    breaks: ["AUTHN-02", "MODEL-01"],
     does: "serves GET requests without credentials as the record's owner",
+  },
+  anySchemeAsBasic: {
+    breaks: ["AUTHN-05"],
+    does: "decodes the token after any scheme (Bearer, Token, ...) as Basic credentials",
   },
   serverErrorOnMalformedAuth: {
     breaks: ["AUTHN-05", "ERR-01"],
@@ -67,14 +74,23 @@ export const FAKE_DEFECTS = {
     does: "says 'unknown user' or 'wrong password' in the 401 body",
   },
   // AUTHZ
-  bolaRead: { breaks: ["AUTHZ-01", "MODEL-01"], does: "any authenticated user reads any record" },
+  // AUTHZ-03 and -04 send the same cross-user requests (with claims, by path variants):
+  // they succeed anyway.
+  bolaRead: {
+    breaks: ["AUTHZ-01", "AUTHZ-03", "AUTHZ-04", "MODEL-01"],
+    does: "any authenticated user reads any record",
+  },
   bolaWrite: {
-    breaks: ["AUTHZ-02", "MODEL-01"],
+    breaks: ["AUTHZ-02", "AUTHZ-03", "AUTHZ-04", "MODEL-01"],
     does: "any authenticated user updates any record",
   },
   trustsIdentityHeaders: {
     breaks: ["AUTHZ-03"],
     does: "acts as the user named by X-User / X-Forwarded-User, and as admin on X-Role: admin",
+  },
+  methodOverrideOnPost: {
+    breaks: ["AUTHZ-03"],
+    does: "a POST with X-HTTP-Method-Override or _method naming PUT/PATCH updates any record, unchecked",
   },
   unguardedTrailingSlash: {
     breaks: ["AUTHZ-04"],
@@ -168,6 +184,10 @@ export const FAKE_DEFECTS = {
     does: "plain HTTP sent to the TLS port is served",
   },
   noHsts: { breaks: ["TLS-05"], does: "no Strict-Transport-Security header" },
+  acceptsLegacyTls: {
+    breaks: ["TLS-04"],
+    does: "the TLS listener (listenTls) completes TLS 1.0 and 1.1 handshakes",
+  },
   shortHsts: { breaks: ["TLS-05"], does: "Strict-Transport-Security max-age=86400" },
   // CACHE
   noCacheControl: { breaks: ["CACHE-01"], does: "no Cache-Control header" },
@@ -184,7 +204,7 @@ export interface FakeDefectSpec {
 
 export type FakeDefect = keyof typeof FAKE_DEFECTS;
 
-/** Seeded identities: passwords with ':', spaces and non-ASCII (CONTRACT.md 2). */
+/** Seeded identities: passwords with ':', spaces and non-ASCII (docs/SPEC.md 2). */
 export const FAKE_IDENTITIES: readonly Identity[] = [
   {
     username: "alice",
@@ -222,7 +242,7 @@ export const FAKE_IDENTITIES: readonly Identity[] = [
 
 export const FAKE_TLS_URL = "https://127.0.0.1:8443";
 export const FAKE_PLAINTEXT_URL = "http://127.0.0.1:8080";
-/** Bodies over this many bytes are refused with 413 (CONTRACT.md INPUT-06). */
+/** Bodies over this many bytes are refused with 413 (docs/SPEC.md INPUT-06). */
 export const FAKE_BODY_LIMIT = 64 * 1024;
 const FIELDS = ["email", "display_name"] as const;
 type Field = (typeof FIELDS)[number];
@@ -234,7 +254,7 @@ export function fakeManifest(
   const identities = options.identities ?? FAKE_IDENTITIES;
   return manifestSchema.parse({
     name: "fake-target",
-    description: "in-process fake of CONTRACT.md section 1 (suite unit tests)",
+    description: "in-process fake of docs/SPEC.md section 1 (suite unit tests)",
     boot: { url: FAKE_TLS_URL },
     ...(options.plaintext === false ? {} : { plaintext: { url: FAKE_PLAINTEXT_URL } }),
     identities: {
@@ -314,9 +334,18 @@ export interface FakeTarget {
   /** How many times reset() re-seeded the store. */
   resets(): number;
   handle(request: FakeRequest): FakeResult;
+  /** Serve real TLS handshakes for TLS-04 (see listenTls); resolves to a close function. */
+  listenTls(pki: FakeTlsPki): Promise<() => Promise<void>>;
 }
 
-// --- value rules (CONTRACT.md section 1) -----------------------------------------------
+/** A server certificate and key, and the CA that issued them. */
+export interface FakeTlsPki {
+  certPem: string;
+  keyPem: string;
+  caPem: string;
+}
+
+// --- value rules (docs/SPEC.md section 1) -----------------------------------------------
 
 const LOCAL = /^[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*$/;
 const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
@@ -369,6 +398,7 @@ export function createFakeTarget(options: FakeTargetOptions = {}): FakeTarget {
   const exchanges: Exchange[] = [];
   let resetCount = 0;
   let seq = 0;
+  let tlsListener: { port: number; caPem: string } | undefined;
 
   const seed = () => {
     store.clear();
@@ -413,7 +443,9 @@ export function createFakeTarget(options: FakeTargetOptions = {}): FakeTarget {
       throw unauthenticated("authentication required");
     }
     if (header.length > 8192) throw new HttpError(431, "authorization header too large");
-    const m = /^basic ([A-Za-z0-9+/]*={0,2})$/i.exec(header);
+    const m = (
+      has("anySchemeAsBasic") ? /^\S+ ([A-Za-z0-9+/]*={0,2})$/ : /^basic ([A-Za-z0-9+/]*={0,2})$/i
+    ).exec(header);
     if (!m || m[1]!.length % 4 !== 0) {
       if (has("serverErrorOnMalformedAuth") && /^basic /i.test(header)) {
         throw new HttpError(500, "internal server error");
@@ -595,6 +627,12 @@ export function createFakeTarget(options: FakeTargetOptions = {}): FakeTarget {
     const isOwner = actor !== undefined && actor.record.username === id;
     const mayRead = !guarded || isOwner || actor?.admin || has("bolaRead") || actor === undefined;
     const mayWrite = !guarded || isOwner || actor?.admin || has("bolaWrite");
+    const override = has("methodOverrideOnPost") && req.method === "POST" && overrideOf(req, query);
+    if (override === "PUT" || override === "PATCH") {
+      // The legacy POST route dispatches to the update, past the owner check.
+      if (!record) throw new HttpError(404, "not found");
+      return json(t, 200, update(record, parseBody(req), override === "PUT", actor!));
+    }
     if (req.method === "GET") {
       if (!mayRead) throw new HttpError(403, "forbidden");
       if (!record) throw new HttpError(404, "not found");
@@ -608,6 +646,17 @@ export function createFakeTarget(options: FakeTargetOptions = {}): FakeTarget {
       return json(t, 200, update(record, body, req.method === "PUT", actor!));
     }
     throw new HttpError(405, "method not allowed", { allow: "GET, PUT, PATCH" });
+  }
+
+  /** The method a POST claims to be (header or `_method`), as method-override middlewares read it. */
+  function overrideOf(req: FakeRequest, query: URLSearchParams): string | undefined {
+    const claimed =
+      req.headers["x-http-method-override"] ??
+      req.headers["x-http-method"] ??
+      req.headers["x-method-override"] ??
+      query.get("_method") ??
+      undefined;
+    return claimed?.toUpperCase();
   }
 
   function handle(req: FakeRequest): FakeResult {
@@ -658,8 +707,8 @@ export function createFakeTarget(options: FakeTargetOptions = {}): FakeTarget {
     manifest,
     baseUrl: () => FAKE_TLS_URL,
     plaintextUrl: () => (plaintext ? FAKE_PLAINTEXT_URL : undefined),
-    tlsEndpoint: () => ({ host: "127.0.0.1", port: 8443 }),
-    caPem: () => "",
+    tlsEndpoint: () => ({ host: "127.0.0.1", port: tlsListener?.port ?? 8443 }),
+    caPem: () => tlsListener?.caPem ?? "",
     identities: () => identities,
     containerId: () => undefined,
     isAlive: async () => true,
@@ -673,7 +722,51 @@ export function createFakeTarget(options: FakeTargetOptions = {}): FakeTarget {
     async [Symbol.asyncDispose]() {},
   };
 
-  return { target, sender, defects, store, exchanges, resets: () => resetCount, handle };
+  /**
+   * TLS-04 is judged on handshakes, not exchanges: a real listener on 127.0.0.1 whose
+   * protocol floor follows the defects at each connection (TLS 1.2, or TLS 1.0 with
+   * `acceptsLegacyTls`). It completes the handshake and closes; HTTP stays in process.
+   */
+  async function listenTls(pki: FakeTlsPki): Promise<() => Promise<void>> {
+    const modern = tls.createSecureContext({
+      key: pki.keyPem,
+      cert: pki.certPem,
+      minVersion: "TLSv1.2",
+    });
+    const legacy = tls.createSecureContext({
+      key: pki.keyPem,
+      cert: pki.certPem,
+      minVersion: "TLSv1",
+      ciphers: "DEFAULT@SECLEVEL=0",
+    });
+    const server = net.createServer((socket) => {
+      socket.on("error", () => socket.destroy());
+      const secure = new tls.TLSSocket(socket, {
+        isServer: true,
+        secureContext: has("acceptsLegacyTls") ? legacy : modern,
+      });
+      secure.on("secure", () => secure.end());
+      secure.on("error", () => secure.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    tlsListener = { port: (server.address() as net.AddressInfo).port, caPem: pki.caPem };
+    return () =>
+      new Promise<void>((resolve) => {
+        tlsListener = undefined;
+        server.close(() => resolve());
+      });
+  }
+
+  return {
+    target,
+    sender,
+    defects,
+    store,
+    exchanges,
+    resets: () => resetCount,
+    handle,
+    listenTls,
+  };
 }
 
 /** RequestSpec -> what the handler sees, and the redacted record of it. */

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { expectBodyFree } from "../lib/expect.ts";
+import { expectBodyFree } from "../lib/assertions.ts";
 import { authorisedWriters } from "../lib/pairs.ts";
 import { expectPlaintextRefused } from "../lib/plaintext.ts";
 import { readAs } from "../lib/resourceApi.ts";

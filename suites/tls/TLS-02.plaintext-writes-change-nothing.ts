@@ -1,5 +1,5 @@
+import { withNoStateChange } from "../lib/assertions.ts";
 import { validBody } from "../lib/bodies.ts";
-import { withNoStateChange } from "../lib/expect.ts";
 import { authorisedWriters, writeCases, wrote } from "../lib/pairs.ts";
 import { expectPlaintextRefused } from "../lib/plaintext.ts";
 import { writeAs } from "../lib/resourceApi.ts";

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { RequirementFailure } from "../failure.ts";
-import { describe, outcomeOf } from "../lib/outcome.ts";
 import { authorisedWriters } from "../lib/pairs.ts";
 import { readAs } from "../lib/resourceApi.ts";
+import { describeExchange, responseClassOf } from "../lib/responseClass.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -22,12 +22,14 @@ export const requirement: Requirement = {
       const exchange = await readAs(ctx, actor, record, n % record.resource.reads.length, {
         transport: "plaintext-to-tls-port",
       });
-      if (outcomeOf(exchange) === "success") {
+      if (responseClassOf(exchange) === "success") {
         throw new RequirementFailure({
           title: "the TLS port answered a plaintext HTTP request with success",
           expected: "a TLS alert, a closed connection or an error status",
-          actual: describe(exchange),
+          actual: describeExchange(exchange),
           hint: this.meta.remediation,
+          exchange,
+          kind: "answered success over plaintext",
         });
       }
     });

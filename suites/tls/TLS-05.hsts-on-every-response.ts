@@ -1,4 +1,4 @@
-import { describe } from "../lib/outcome.ts";
+import { describeExchange } from "../lib/responseClass.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -27,7 +27,7 @@ export const requirement: Requirement = {
       violation: {
         title: "an HTTPS response without a long-lived HSTS header",
         expected: `Strict-Transport-Security with max-age >= ${MIN_MAX_AGE}`,
-        actual: `${describe(exchange)} with ${hsts ? `Strict-Transport-Security: ${hsts}` : "no Strict-Transport-Security"}`,
+        actual: `${describeExchange(exchange)} with ${hsts ? `Strict-Transport-Security: ${hsts}` : "no Strict-Transport-Security"}`,
       },
     };
   },

@@ -3,7 +3,7 @@
 A conforming target need not answer like the reference. This one:
 
 - refuses with 404 instead of 403: a record the caller may not see does not exist for
-  it (CONTRACT.md section 1: 403 and 404 both count as a refusal);
+  it (docs/SPEC.md section 1: 403 and 404 both count as a refusal);
 - rejects invalid bodies with 422 instead of 400 (INPUT-01..03 accept either);
 - writes every error as RFC 9457 problem details (application/problem+json), with other
   wording, and uses another realm in the challenge;

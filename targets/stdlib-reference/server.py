@@ -3,7 +3,7 @@
 A second, independent compliant implementation, so that the suite is not tuned to
 Flask: http.server's ThreadingHTTPServer, ssl, json, hmac. One file, read top to bottom:
 configuration, the store, authentication, authorization, validation, the HTTP handler,
-the servers. Comments name the requirement of CONTRACT.md each part serves.
+the servers. Comments name the requirement of docs/SPEC.md each part serves.
 
 Differences from flask-reference that the suite must accept: the plain-HTTP port
 answers 400 (not 403) as text, error bodies are {"status", "reason"}, another realm, and
@@ -28,7 +28,7 @@ import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote
 
-# --- configuration (CONTRACT.md section 2) ------------------------------------------
+# --- configuration (docs/SPEC.md section 2) ------------------------------------------
 
 USERS_FILE = "/run/conformance/users.json"
 CERT_FILE = "/run/conformance/tls/cert.pem"
@@ -125,7 +125,7 @@ def may(actor: User, username: str, *, self_only: bool) -> bool:
     return actor.username == username or (not self_only and actor.role == "admin")
 
 
-# --- validation (INPUT-01..04; CONTRACT.md section 1) --------------------------------
+# --- validation (INPUT-01..04; docs/SPEC.md section 1) --------------------------------
 
 WRITABLE = frozenset({"email", "display_name"})
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

@@ -1,5 +1,5 @@
 """Fault targets of the reliability tests (reliability/faults.test.ts): a tiny HTTPS server
-that follows CONTRACT.md section 2 far enough to boot (TLS on 8443 with the mounted
+that follows docs/SPEC.md section 2 far enough to boot (TLS on 8443 with the mounted
 certificate, users.json read at start-up) and then misbehaves in one planted way.
 
 ``GET /`` (the harness's readiness probe) answers 404 like a real service, except in

@@ -1,4 +1,4 @@
-"""The Flask application: the API of CONTRACT.md section 1.
+"""The Flask application: the API of docs/SPEC.md section 1.
 
 Every route does the same four steps, in this order, and the order matters:
 
@@ -28,7 +28,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 from . import basic_auth, errors, policy, validation
 from .users import User, UserStore
 
-DEFAULT_USERS_FILE = "/run/conformance/users.json"  # CONTRACT.md section 2
+DEFAULT_USERS_FILE = "/run/conformance/users.json"  # docs/SPEC.md section 2
 
 log = logging.getLogger(__name__)
 api = Blueprint("api", __name__)

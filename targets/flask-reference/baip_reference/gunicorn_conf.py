@@ -13,7 +13,7 @@ import ssl
 import sys
 import threading
 
-# CONTRACT.md section 2: HTTPS on container port 8443 with the mounted certificate.
+# docs/SPEC.md section 2: HTTPS on container port 8443 with the mounted certificate.
 bind = ["0.0.0.0:8443"]
 certfile = os.environ.get("BAIP_TLS_CERT", "/run/conformance/tls/cert.pem")
 keyfile = os.environ.get("BAIP_TLS_KEY", "/run/conformance/tls/key.pem")

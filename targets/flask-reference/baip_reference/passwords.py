@@ -1,6 +1,6 @@
 """Password digests compared in constant time.
 
-users.json hands the service plaintext passwords (CONTRACT.md section 2). We keep only a
+users.json hands the service plaintext passwords (docs/SPEC.md section 2). We keep only a
 keyed digest of each, made with a random per-process key, so that
 
 - the plaintext is not kept in memory after start-up, and

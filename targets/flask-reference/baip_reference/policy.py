@@ -1,6 +1,6 @@
 """Authorization: authentication says who the caller is, this says what they may do.
 
-CONTRACT.md section 1 ("who may"). The decision takes the authenticated user, the action
+docs/SPEC.md section 1 ("who may"). The decision takes the authenticated user, the action
 and the record's user name taken from the routed path or query, and nothing else: no
 header, query parameter or body field can claim an identity, a role or another method
 (AUTHZ-03).

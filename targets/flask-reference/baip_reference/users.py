@@ -1,6 +1,6 @@
 """The user store: one record per user, seeded from users.json at start-up.
 
-CONTRACT.md section 1: a record is ``username``, ``role``, ``email``, ``display_name``;
+docs/SPEC.md section 1: a record is ``username``, ``role``, ``email``, ``display_name``;
 passwords are never returned. The store lives in memory, so the service must run as a
 single process (gunicorn ``workers = 1``, threads are fine): every thread sees the same
 records, and ``update`` is atomic under a lock.
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from . import passwords
 
 ROLES = frozenset({"user", "admin"})
-# CONTRACT.md section 2: the names the harness generates.
+# docs/SPEC.md section 2: the names the harness generates.
 USERNAME_PATTERN = re.compile(r"[a-z][a-z0-9_-]{2,31}")
 
 

@@ -1,6 +1,6 @@
 """Request bodies: strict JSON objects, an allow-list of fields, exact value rules.
 
-CONTRACT.md section 1 and INPUT-01..06. Everything here raises before anything is
+docs/SPEC.md section 1 and INPUT-01..06. Everything here raises before anything is
 written, so a refused request changes nothing (the update is atomic).
 """
 
@@ -21,7 +21,7 @@ MAX_BODY_BYTES = 64 * 1024  # INPUT-06
 
 MAX_EMAIL_LENGTH = 254
 MAX_LOCAL_PART_LENGTH = 64
-# CONTRACT.md section 1. Local part: runs of ASCII letters, digits, "_", "+", "-" joined
+# docs/SPEC.md section 1. Local part: runs of ASCII letters, digits, "_", "+", "-" joined
 # by single dots. Domain: two or more labels of letters, digits and inner hyphens (1-63
 # characters), the last one 2-63 letters. fullmatch: no "$" before a trailing newline;
 # explicit ASCII classes: no Unicode digits or letters slip in; no whitespace or

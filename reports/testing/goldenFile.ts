@@ -6,18 +6,19 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), "testdata", "golden");
+export const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "testdata", "golden");
 
 export function updatingGolden(): boolean {
-  return process.env.UPDATE_GOLDEN === "1";
+  // BAIP_UPDATE_GOLDEN is the name the corpus test documents (suites/corpus.test.ts).
+  return process.env.UPDATE_GOLDEN === "1" || process.env.BAIP_UPDATE_GOLDEN === "1";
 }
 
 /**
  * The stored golden text for `name` (after writing `actual` there when UPDATE_GOLDEN=1).
  * Compare the result with `actual` in the test, so that the runner shows the diff.
  */
-export async function golden(name: string, actual: string): Promise<string> {
-  const path = join(GOLDEN_DIR, name);
+export async function golden(name: string, actual: string, dir = GOLDEN_DIR): Promise<string> {
+  const path = join(dir, name);
   if (updatingGolden()) {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, actual, "utf8");

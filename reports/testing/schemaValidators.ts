@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type Options } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
-export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), "schemas");
+export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "schemas");
 
 export type Validator = (data: unknown) => string[];
 

@@ -1,7 +1,7 @@
-// Response classes of CONTRACT.md: the vocabulary checks and the MODEL-01 model share.
+// Response classes of docs/SPEC.md: the vocabulary checks and the MODEL-01 model share.
 import type { Exchange } from "../../harness/http/exchange.ts";
 
-export type Outcome =
+export type ResponseClass =
   | "success" // 2xx
   | "refusal" // 403 or 404 (section 1: both count as a refusal)
   | "invalid" // 400, 413, 415, 422, 431: the request itself was rejected
@@ -11,9 +11,13 @@ export type Outcome =
   | "other" // any other status
   | "no-response"; // transport error: refused, reset, timeout
 
-export function outcomeOf(exchange: Exchange): Outcome {
+export function responseClassOf(exchange: Exchange): ResponseClass {
   const status = exchange.response?.status;
   if (status === undefined) return "no-response";
+  return responseClassOfStatus(status);
+}
+
+export function responseClassOfStatus(status: number): ResponseClass {
   if (status >= 200 && status < 300) return "success";
   if (status === 401) return "unauthenticated";
   if (status === 403 || status === 404) return "refusal";
@@ -24,7 +28,7 @@ export function outcomeOf(exchange: Exchange): Outcome {
 }
 
 /** "PATCH /users/bob -> 200" for failure messages. */
-export function describe(exchange: Exchange): string {
+export function describeExchange(exchange: Exchange): string {
   const r = exchange.request;
   const got = exchange.response
     ? String(exchange.response.status)

@@ -3,23 +3,59 @@
 import type { Exchange } from "../../harness/http/exchange.ts";
 import type { Snapshot, SuiteContext } from "../context.ts";
 import { Inconclusive, RequirementFailure } from "../failure.ts";
-import { describe, type Outcome, outcomeOf } from "./outcome.ts";
+import { caseNotJudged } from "./judging.ts";
+import {
+  describeExchange,
+  type ResponseClass,
+  responseClassOf,
+  responseClassOfStatus,
+} from "./responseClass.ts";
+
+export interface ExpectOptions {
+  /**
+   * The requirement's own sentence says "never 5xx" (AUTHN-05, INPUT-02, INPUT-06): a 5xx
+   * fails it. Otherwise a 5xx where a refusal was due is not judged (judging.ts).
+   */
+  serverErrorFails?: boolean;
+}
+
+/**
+ * A 5xx where the check expected the target to decline: neither a refusal nor a breach
+ * (docs/SPEC.md section 3, "Judging"). Where a success was due (a positive control), a
+ * 5xx is not one, and fails like any other wrong answer.
+ */
+function notJudgedServerError(
+  exchange: Exchange,
+  allowed: readonly ResponseClass[],
+  options: ExpectOptions,
+): boolean {
+  if (responseClassOf(exchange) !== "server-error" || options.serverErrorFails) return false;
+  if (allowed.includes("success")) return false;
+  caseNotJudged(
+    `${describeExchange(exchange)}: a 5xx is an ERR-01 finding, neither a refusal nor a success, so the case could not be judged`,
+  );
+  return true;
+}
 
 export function expectOutcome(
   exchange: Exchange,
-  allowed: readonly Outcome[],
+  allowed: readonly ResponseClass[],
   what: string,
   hint: string,
   expectedText = allowed.join(" or "),
+  options: ExpectOptions = {},
 ): void {
-  const outcome = outcomeOf(exchange);
+  const outcome = responseClassOf(exchange);
   if (allowed.includes(outcome)) return;
+  if (notJudgedServerError(exchange, allowed, options)) return;
   throw new RequirementFailure({
     title: what,
     expected: expectedText,
-    actual: `${describe(exchange)} (${outcome})`,
+    actual: `${describeExchange(exchange)} (${outcome})`,
     hint,
     restrictive: RESTRICTIVE.includes(outcome),
+    exchange,
+    kind: `answered ${outcome}`,
   });
 }
 
@@ -28,15 +64,20 @@ export function expectStatus(
   allowed: readonly number[],
   what: string,
   hint: string,
+  options: ExpectOptions = {},
 ): void {
   const status = exchange.response?.status;
   if (status !== undefined && allowed.includes(status)) return;
+  const allowedOutcomes = allowed.map((code) => responseClassOfStatus(code));
+  if (notJudgedServerError(exchange, allowedOutcomes, options)) return;
   throw new RequirementFailure({
     title: what,
     expected: `status ${allowed.join(" or ")}`,
-    actual: describe(exchange),
+    actual: describeExchange(exchange),
     hint,
-    restrictive: RESTRICTIVE.includes(outcomeOf(exchange)),
+    restrictive: RESTRICTIVE.includes(responseClassOf(exchange)),
+    exchange,
+    kind: `answered ${status === undefined ? (exchange.error?.code ?? "no response") : `${Math.floor(status / 100)}xx`}`,
   });
 }
 
@@ -61,18 +102,28 @@ export async function withNoStateChange<T>(
   }
   const result = await action();
   const after = await ctx.snapshot();
-  ctx.expectUnchanged(before, after, what);
+  try {
+    ctx.expectUnchanged(before, after, what);
+  } catch (error) {
+    // The finding is about the action's request: name it by that operation.
+    if (error instanceof RequirementFailure && isExchange(result)) error.detail.exchange ??= result;
+    throw error;
+  }
   return result;
+}
+
+function isExchange(value: unknown): value is Exchange {
+  return typeof value === "object" && value !== null && "request" in value && "seq" in value;
 }
 
 const DISTINCTIVE = 8;
 
 /** Outcomes in which the target declined: nothing was served or done. */
-const RESTRICTIVE: readonly Outcome[] = ["refusal", "unauthenticated", "invalid"];
+const RESTRICTIVE: readonly ResponseClass[] = ["refusal", "unauthenticated", "invalid"];
 
 /** Whether the target declined (see FailureDetail.restrictive). */
 export function isRestrictive(exchange: Exchange): boolean {
-  return RESTRICTIVE.includes(outcomeOf(exchange));
+  return RESTRICTIVE.includes(responseClassOf(exchange));
 }
 
 /** The response body must not contain any of `values` (AUTHZ-01, TLS-01). */
@@ -96,7 +147,9 @@ export function expectBodyFree(
   throw new RequirementFailure({
     title: what,
     expected: "a body with none of the record's field values",
-    actual: `${describe(exchange)} with a body containing ${leaked.map((v) => JSON.stringify(v)).join(", ")}`,
+    actual: `${describeExchange(exchange)} with a body containing ${leaked.map((v) => JSON.stringify(v)).join(", ")}`,
     hint,
+    exchange,
+    kind: "leaked field values",
   });
 }
