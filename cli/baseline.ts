@@ -15,14 +15,14 @@ import {
 } from "../reports/baseline.ts";
 import { sanitizeRun } from "../reports/sanitize.ts";
 import { writeFileAtomic } from "../reports/writeReports.ts";
-import { RESULT_SCHEMA_VERSION, type RunResult } from "../suites/result.ts";
+import { RESULT_PROFILE, RESULT_SCHEMA_VERSION, type RunResult } from "../suites/result.ts";
 
-export const BASELINE_FILE_NAME = "baseline.md";
+const BASELINE_FILE_NAME = "baseline.md";
 
 /** What this version writes; typed, so that a new profile or schema cannot be missed here. */
 const THIS_RUN: Pick<RunResult, "schemaVersion" | "profile"> = {
   schemaVersion: RESULT_SCHEMA_VERSION,
-  profile: "BAIP/2",
+  profile: RESULT_PROFILE,
 };
 
 /** The baseline report, checked to be one this version can compare with. */

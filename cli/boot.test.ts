@@ -3,15 +3,11 @@
 // printed URL and CA, and Ctrl-C ends the command with 0 and leaves no container or file.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Agent, request } from "undici";
 import { describe, expect, inject, it } from "vitest";
-import { getDocker } from "../harness/engine/ensureEngine.ts";
 import { basicAuthorization } from "../harness/http/basicAuth.ts";
-import { LABEL_RUN } from "../harness/target/labels.ts";
 import type { UsersJson } from "../harness/target/usersJson.ts";
-
-const ROOT = join(import.meta.dirname, "..");
+import { labelledContainers, ROOT, requireEngine } from "../reliability/helpers.ts";
 
 function field(output: string, name: string): string {
   const value = new RegExp(`^ {2}${name} +(\\S+)`, "m").exec(output)?.[1];
@@ -21,8 +17,7 @@ function field(output: string, name: string): string {
 
 describe("conformance boot", () => {
   it("boots the reference, prints how to reach it without passwords, and cleans up on Ctrl-C", async () => {
-    const engineError = inject("baipEngineError");
-    if (engineError !== null) throw new Error(engineError);
+    requireEngine();
     const runId = `${inject("baipRunId")}-boot`;
     const child = spawn(
       process.execPath,
@@ -70,12 +65,7 @@ describe("conformance boot", () => {
       child.kill("SIGINT");
       expect(await exited, stderr).toBe(0);
       expect(existsSync(usersFile), "the temp files are removed").toBe(false);
-      const docker = await getDocker();
-      const left = await docker.listContainers({
-        all: true,
-        filters: JSON.stringify({ label: [`${LABEL_RUN}=${runId}`] }),
-      });
-      expect(left).toEqual([]);
+      expect(await labelledContainers(runId)).toEqual([]);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }

@@ -115,7 +115,7 @@ function credentialVars(identity: Identity): { user: string; pass: string } {
 }
 
 /** A POSIX sh script setting BAIP_CA and every identity's variables (holds passwords). */
-export function envScript(ca: string, identities: readonly Identity[]): string {
+function envScript(ca: string, identities: readonly Identity[]): string {
   const lines = [`export BAIP_CA=${shellQuote(ca)}`];
   for (const identity of identities) {
     const { user, pass } = credentialVars(identity);

@@ -102,7 +102,7 @@ async function outputFile(out: string): Promise<string> {
 }
 
 /** The manifest text for a service; `file` is where it will be written (for relative paths). */
-export function draftManifest(
+function draftManifest(
   opts: Omit<InitOptions, "out" | "resource" | "openapi">,
   resources: readonly DraftResource[],
   file: string,
@@ -255,7 +255,7 @@ async function readOpenApi(file: string): Promise<Json> {
 }
 
 /** Resources from the paths whose last segment is a parameter (`/tasks/{taskId}`). */
-export function resourcesFromOpenApi(doc: Json): DraftResource[] {
+function resourcesFromOpenApi(doc: Json): DraftResource[] {
   const paths = (doc.paths ?? {}) as Record<string, Json>;
   const resources: DraftResource[] = [];
   for (const [path, item] of Object.entries(paths)) {

@@ -16,7 +16,7 @@ import type { RunResult } from "../suites/result.ts";
 import { DEFAULT_NUM_RUNS, newSeed, runConformance } from "../suites/runner/runConformance.ts";
 import { exitCodeOf, targetVerdictLabel } from "../suites/verdict.ts";
 import { readBaseline, reportBaseline } from "./baseline.ts";
-import { boot } from "./boot.ts";
+import { type BootFlags, boot } from "./boot.ts";
 import { registerInit } from "./init.ts";
 
 const FORMATS = ["json", "junit", "sarif", "html", "md"] as const;
@@ -293,7 +293,7 @@ export function buildProgram(setCode: (code: number) => void = () => {}): Comman
       "seed of the generated identities (as `run --seed`)",
       int("--seed", -(2 ** 31), 2 ** 31 - 1),
     )
-    .action(async (target: string, flags: { seed?: number }) => {
+    .action(async (target: string, flags: BootFlags) => {
       setCode(await boot(target, flags));
     });
   program

@@ -7,12 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { getDocker } from "../harness/engine/ensureEngine.ts";
-import { LABEL_RUN } from "../harness/target/labels.ts";
+import { labelledContainers, ROOT, requireEngine } from "../reliability/helpers.ts";
 import type { RunResult } from "../suites/result.ts";
 import { type Ran, spawnCommand } from "./testing/spawnCommand.ts";
 
-const ROOT = join(import.meta.dirname, "..");
 const NPM_FLAGS = ["--no-audit", "--no-fund", "--prefer-offline"];
 
 function exec(
@@ -74,8 +72,7 @@ describe("the npm package, installed into another project", () => {
   });
 
   it("runs the bundled reference target: exit 0 and a CONFORMANT JSON report", async () => {
-    const engineError = inject("baipEngineError");
-    if (engineError !== null) throw new Error(engineError);
+    requireEngine();
     const runId = `${inject("baipRunId")}-package`;
     const out = join(work, "reports");
     const reference = join(installed, "targets", "flask-reference");
@@ -86,11 +83,6 @@ describe("the npm package, installed into another project", () => {
     expect(report.targets.map((t) => [t.name, t.verdict])).toEqual([
       ["flask-reference", "CONFORMANT"],
     ]);
-    const docker = await getDocker();
-    const left = await docker.listContainers({
-      all: true,
-      filters: JSON.stringify({ label: [`${LABEL_RUN}=${runId}`] }),
-    });
-    expect(left).toEqual([]);
+    expect(await labelledContainers(runId)).toEqual([]);
   }, 600_000);
 });

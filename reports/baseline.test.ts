@@ -1,6 +1,5 @@
 // The regression gate on synthetic runs: one target, a few requirements, findings by key.
 import { describe, expect, it } from "vitest";
-import type { RequirementMeta } from "../suites/requirement.ts";
 import {
   RESULT_SCHEMA_VERSION,
   type RequirementResult,
@@ -19,10 +18,8 @@ import {
   compareWithBaseline,
 } from "./baseline.ts";
 import { toSarif } from "./sarif.ts";
-import { SAMPLE_META } from "./testing/fixtures.ts";
+import { type SampleId as Id, meta, runOf } from "./testing/fixtures.ts";
 import { sarifValidator } from "./testing/schemaValidators.ts";
-
-type Id = keyof typeof SAMPLE_META;
 
 interface Req {
   status: RequirementStatus;
@@ -35,7 +32,7 @@ interface Req {
 function requirement(id: Id, r: Req): RequirementResult {
   return {
     id,
-    meta: SAMPLE_META[id] as unknown as RequirementMeta,
+    meta: meta(id),
     status: r.status,
     durationMs: 1,
     numRuns: 5,
@@ -75,16 +72,7 @@ function target(
 }
 
 function run(...targets: TargetResult[]): RunResult {
-  return {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    profile: "BAIP/2",
-    tool: { name: "baip-conformance", version: "0.1.0" },
-    startedAt: "2025-03-14T09:26:53.589Z",
-    finishedAt: "2025-03-14T09:28:41.120Z",
-    interrupted: false,
-    config: { numRuns: 5, seed: 42 },
-    targets,
-  };
+  return runOf(targets, { numRuns: 5, seed: 42 });
 }
 
 const BOLA = "GET /users/{id}: body leaked";

@@ -40,7 +40,7 @@ export class BaselineMismatch extends Error {
 }
 
 /** Worst first: the index is the rank, a lower rank is worse. */
-export const VERDICT_ORDER: readonly Verdict[] = ["NON-CONFORMANT", "INCONCLUSIVE", "CONFORMANT"];
+const VERDICT_ORDER: readonly Verdict[] = ["NON-CONFORMANT", "INCONCLUSIVE", "CONFORMANT"];
 
 export type Direction = "worse" | "better" | "same";
 

@@ -1,7 +1,7 @@
 // Merging the results of shards (or of several runner processes) into one RunResult.
 import type { RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
 import { targetVerdict } from "../suites/verdict.ts";
-import { sortById } from "./reportOutcome.ts";
+import { findingsOf, sortById } from "./reportOutcome.ts";
 
 /** When two shards report the same requirement for a target, the more telling one wins. */
 const PRECEDENCE: Record<RequirementResult["status"], number> = {
@@ -38,8 +38,8 @@ function sameList(a?: readonly string[], b?: readonly string[]): boolean {
 
 /** The findings of both results, each key once (the first seen wins), first found first. */
 function unionFindings(a: RequirementResult, b: RequirementResult): RequirementResult["failures"] {
-  const byKey = new Map((a.failures ?? []).map((f) => [f.key, f]));
-  for (const f of b.failures ?? []) if (!byKey.has(f.key)) byKey.set(f.key, f);
+  const byKey = new Map(findingsOf(a).map((f) => [f.key, f]));
+  for (const f of findingsOf(b)) if (!byKey.has(f.key)) byKey.set(f.key, f);
   return [...byKey.values()];
 }
 

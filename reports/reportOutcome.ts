@@ -92,15 +92,7 @@ export function countOutcomes(requirements: readonly Judged[]): OutcomeCounts {
 }
 
 /** The families in docs/SPEC.md order. */
-export const FAMILY_ORDER: readonly Family[] = [
-  "AUTHN",
-  "AUTHZ",
-  "INPUT",
-  "TLS",
-  "CACHE",
-  "ERR",
-  "MODEL",
-];
+const FAMILY_ORDER: readonly Family[] = ["AUTHN", "AUTHZ", "INPUT", "TLS", "CACHE", "ERR", "MODEL"];
 
 /** Contract order: family as in docs/SPEC.md section 3, then number; unknown IDs last. */
 export function compareRequirementIds(a: string, b: string): number {

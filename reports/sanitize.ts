@@ -13,7 +13,7 @@ export const WRITER_REDACTION = "[REDACTED by report writer]";
 const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization"]);
 
 /** A header value that carries a credential rather than a redaction label. */
-export function looksLikeLiveCredential(value: string): boolean {
+function looksLikeLiveCredential(value: string): boolean {
   if (value.includes("[REDACTED")) return false;
   return (
     /^\s*Basic\s+[A-Za-z0-9+/_-]{2,}={0,2}\s*$/i.test(value) || /^\s*Bearer\s+\S+\s*$/i.test(value)
@@ -92,7 +92,7 @@ function sanitizeHeaders(headers: Record<string, string>): Record<string, string
   return out;
 }
 
-export function sanitizeExchange(ex: Exchange): Exchange {
+function sanitizeExchange(ex: Exchange): Exchange {
   const request = {
     ...ex.request,
     url: scrubCredentials(ex.request.url),

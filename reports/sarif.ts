@@ -31,7 +31,7 @@ import {
 } from "./reproduction.ts";
 import { sanitizeRun } from "./sanitize.ts";
 
-export const SARIF_SCHEMA_URI =
+const SARIF_SCHEMA_URI =
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 export interface SarifOptions {

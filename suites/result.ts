@@ -4,6 +4,8 @@ import type { Exchange } from "../harness/http/exchange.ts";
 import type { RequirementMeta } from "./requirement.ts";
 
 export const RESULT_SCHEMA_VERSION = "2.0.0";
+/** The profile (docs/SPEC.md) every result of this version is judged by. */
+export const RESULT_PROFILE = "BAIP/2";
 
 export type Verdict = "CONFORMANT" | "NON-CONFORMANT" | "INCONCLUSIVE";
 export type RequirementStatus = "passed" | "failed" | "inconclusive" | "skipped";
@@ -117,7 +119,7 @@ export interface TargetResult {
 
 export interface RunResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
-  profile: "BAIP/2";
+  profile: typeof RESULT_PROFILE;
   tool: { name: string; version: string };
   startedAt: string;
   finishedAt: string;

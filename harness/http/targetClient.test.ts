@@ -4,6 +4,7 @@ import { type ClientEndpoints, TargetClient } from "./targetClient.ts";
 import {
   makeTestPki,
   startTestServers,
+  startTlsServer,
   type TestPki,
   type TestServers,
 } from "./testing/localServer.ts";
@@ -339,17 +340,11 @@ describe("tlsHandshake", () => {
 
 describe("tlsHandshake against a legacy-accepting server", () => {
   it("reports TLS 1.0 as accepted (the client can offer it)", async () => {
-    const tls = await import("node:tls");
-    const server = tls.createServer({
-      key: pki.keyPem,
-      cert: pki.certPem,
+    const { server, port } = await startTlsServer(pki, {
       minVersion: "TLSv1",
       ciphers: "DEFAULT@SECLEVEL=0",
     });
-    server.on("secureConnection", (s) => s.end());
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
     try {
-      const { port } = server.address() as { port: number };
       for (const v of ["TLSv1", "TLSv1.1"] as const) {
         const r = await tlsHandshake({ host: "127.0.0.1", port }, pki.caPem, {
           minVersion: v,

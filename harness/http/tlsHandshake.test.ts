@@ -1,9 +1,9 @@
 // The handshake client of TLS-04 against real local servers: what it reports must rest
 // on what went over the wire (a ClientHello of the pinned version, the server's answer).
 import net from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTestPki, type TestPki } from "./testing/localServer.ts";
+import { makeTestPki, startTlsServer, type TestPki } from "./testing/localServer.ts";
 import { helloVersion, type TlsVersion, tlsHandshake } from "./tlsHandshake.ts";
 
 let pki: TestPki;
@@ -19,12 +19,9 @@ afterAll(() => {
 
 /** A TLS server on 127.0.0.1 with the given protocol floor; its port. */
 async function tlsServer(options: tls.TlsOptions): Promise<number> {
-  const server = tls.createServer({ key: pki.keyPem, cert: pki.certPem, ...options });
-  server.on("secureConnection", (s) => s.end());
-  server.on("tlsClientError", () => undefined);
+  const { server, port } = await startTlsServer(pki, options);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  return (server.address() as net.AddressInfo).port;
+  return port;
 }
 
 const pinned = (v: TlsVersion) => ({ minVersion: v, maxVersion: v });

@@ -145,9 +145,10 @@ export const SAMPLE_META = {
   },
 } as const satisfies Record<string, RequirementMeta>;
 
-type SampleId = keyof typeof SAMPLE_META;
+export type SampleId = keyof typeof SAMPLE_META;
 
-function meta(id: SampleId): RequirementMeta {
+/** A mutable copy of the sample metadata of `id`. */
+export function meta(id: SampleId): RequirementMeta {
   const m = SAMPLE_META[id];
   return {
     ...m,
@@ -208,77 +209,43 @@ function credentials(...who: Who[]): string[] {
 const BOB_RECORD =
   '{"username":"bob-x2","role":"user","email":"bob.x2@example.test","display_name":"Bob <Ø> & \\"Co\\""}';
 
+/** A GET of alice-x1 that answered 200 with `body`. */
+function aliceRead(seq: number, url: string, body: string, durationMs: number): Exchange {
+  return {
+    seq,
+    requirement: "AUTHZ-01",
+    authenticatedAs: "alice-x1",
+    request: {
+      method: "GET",
+      url,
+      transport: "tls",
+      headers: { accept: "application/json", authorization: authLabel("alice-x1") },
+      authorization: { kind: "basic", label: authLabel("alice-x1") },
+    },
+    response: {
+      status: 200,
+      headers: {
+        "content-type": "application/json",
+        "cache-control": "no-store",
+        "strict-transport-security": "max-age=31536000",
+      },
+      body,
+      bodyTruncated: false,
+    },
+    durationMs,
+  };
+}
+
 function bolaTranscript(base: string): Exchange[] {
   return [
-    {
-      seq: 211,
-      requirement: "AUTHZ-01",
-      authenticatedAs: "alice-x1",
-      request: {
-        method: "GET",
-        url: `${base}/users/alice-x1`,
-        transport: "tls",
-        headers: { accept: "application/json", authorization: authLabel("alice-x1") },
-        authorization: { kind: "basic", label: authLabel("alice-x1") },
-      },
-      response: {
-        status: 200,
-        headers: {
-          "content-type": "application/json",
-          "cache-control": "no-store",
-          "strict-transport-security": "max-age=31536000",
-        },
-        body: '{"username":"alice-x1","role":"user","email":"alice.x1@example.test","display_name":"Alice"}',
-        bodyTruncated: false,
-      },
-      durationMs: 9.4,
-    },
-    {
-      seq: 212,
-      requirement: "AUTHZ-01",
-      authenticatedAs: "alice-x1",
-      request: {
-        method: "GET",
-        url: `${base}/users/bob-x2`,
-        transport: "tls",
-        headers: { accept: "application/json", authorization: authLabel("alice-x1") },
-        authorization: { kind: "basic", label: authLabel("alice-x1") },
-      },
-      response: {
-        status: 200,
-        headers: {
-          "content-type": "application/json",
-          "cache-control": "no-store",
-          "strict-transport-security": "max-age=31536000",
-        },
-        body: BOB_RECORD,
-        bodyTruncated: false,
-      },
-      durationMs: 11.2,
-    },
-    {
-      seq: 213,
-      requirement: "AUTHZ-01",
-      authenticatedAs: "alice-x1",
-      request: {
-        method: "GET",
-        url: `${base}/profile?username=bob-x2`,
-        transport: "tls",
-        headers: { accept: "application/json", authorization: authLabel("alice-x1") },
-        authorization: { kind: "basic", label: authLabel("alice-x1") },
-      },
-      response: {
-        status: 200,
-        headers: {
-          "content-type": "application/json",
-          "cache-control": "no-store",
-          "strict-transport-security": "max-age=31536000",
-        },
-        body: BOB_RECORD,
-        bodyTruncated: false,
-      },
-      durationMs: 8.7,
-    },
+    aliceRead(
+      211,
+      `${base}/users/alice-x1`,
+      '{"username":"alice-x1","role":"user","email":"alice.x1@example.test","display_name":"Alice"}',
+      9.4,
+    ),
+    aliceRead(212, `${base}/users/bob-x2`, BOB_RECORD, 11.2),
+    aliceRead(213, `${base}/profile?username=bob-x2`, BOB_RECORD, 8.7),
   ];
 }
 
@@ -675,6 +642,14 @@ export interface SampleRunOptions {
 
 /** The sample run: a conformant (with a waiver), a non-conformant and a non-booting target. */
 export function sampleRun(options: SampleRunOptions = {}): RunResult {
+  return runOf([conformantTarget(), nonConformantTarget(options), unbootableTarget()], {
+    numRuns: 100,
+    seed: 1_739_204_611,
+  });
+}
+
+/** A run of `targets` with the sample run's fixed header (profile, tool, timestamps). */
+export function runOf(targets: TargetResult[], config: RunResult["config"]): RunResult {
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     profile: "BAIP/2",
@@ -682,8 +657,8 @@ export function sampleRun(options: SampleRunOptions = {}): RunResult {
     startedAt: "2025-03-14T09:26:53.589Z",
     finishedAt: "2025-03-14T09:28:41.120Z",
     interrupted: false,
-    config: { numRuns: 100, seed: 1_739_204_611 },
-    targets: [conformantTarget(), nonConformantTarget(options), unbootableTarget()],
+    config,
+    targets,
   };
 }
 

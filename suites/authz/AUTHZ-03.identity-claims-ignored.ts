@@ -5,7 +5,7 @@ import { type MethodOverride, methodOverrides } from "../../harness/arbitraries/
 import type { ResourceSpec } from "../../harness/manifest/schema.ts";
 import { expectBodyFree, expectOutcome, withNoStateChange } from "../lib/assertions.ts";
 import { validBody } from "../lib/bodies.ts";
-import { crossUserPairs } from "../lib/pairs.ts";
+import { type ActorOnRecord, crossUserPairs } from "../lib/pairs.ts";
 import { withQuery } from "../lib/query.ts";
 import {
   credentialsOf,
@@ -41,7 +41,7 @@ export const requirement: Requirement = {
     // (where honoured claims are the common defect: X-User, X-Role), then undocumented
     // methods and overrides on a POST. Mixed in one, a documented read was drawn too
     // rarely to be tried at every seed (the kill matrix missed an IDOR at one in five).
-    const cases = (documentedOnly: boolean) =>
+    const cases = (documentedOnly: boolean): fc.Arbitrary<Case> =>
       crossUserPairs(ctx).chain(({ actor, record }) => {
         const routes = routesOf(record.resource);
         const documented = routes.filter((r) => r.documented);
@@ -121,7 +121,6 @@ export const requirement: Requirement = {
           : "a refusal (403/404), 400-class, or 405/501 for a method not routed",
       );
     };
-    type Case = Parameters<Parameters<ReturnType<typeof cases>["map"]>[0]>[0];
     await ctx.property([cases(true)], attempt);
     await ctx.property([cases(false)], attempt);
   },
@@ -137,6 +136,14 @@ interface Route {
   template: string;
   /** The manifest declares this method on this path. */
   documented: boolean;
+}
+
+/** One attempt: a refused request, the claims it carries, and the route it is sent on. */
+interface Case extends ActorOnRecord {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  target: { route: Route; override: MethodOverride };
+  body: Record<string, unknown>;
 }
 
 /** Every routed method on every path the resource declares (reads and writes). */

@@ -13,7 +13,12 @@ import { createRunCertificates, type RunCertificates } from "../../harness/tls/c
 import { selectRequirements } from "../catalogue.ts";
 import { SuiteError } from "../failure.ts";
 import type { Requirement } from "../requirement.ts";
-import { RESULT_SCHEMA_VERSION, type RunResult, type TargetResult } from "../result.ts";
+import {
+  RESULT_PROFILE,
+  RESULT_SCHEMA_VERSION,
+  type RunResult,
+  type TargetResult,
+} from "../result.ts";
 import { targetVerdict } from "../verdict.ts";
 import { runTarget } from "./runTarget.ts";
 
@@ -76,7 +81,7 @@ export async function runConformance(options: ConformanceOptions): Promise<RunRe
   await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, worker));
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
-    profile: "BAIP/2",
+    profile: RESULT_PROFILE,
     tool: TOOL,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -9,6 +9,7 @@ import type { Finding, Reproduction, RequirementResult, TargetResult } from "../
 import { findingKey } from "./findings.ts";
 import {
   type ExchangeSender,
+  type PropertyReproduction,
   type RecordedFinding,
   RunContext,
   TargetUnavailable,
@@ -87,7 +88,7 @@ export async function runTarget(
       ins.judged++;
       const violation = verdict.violation;
       if (violation === undefined || ins.violations.length >= MAX_VIOLATIONS) continue;
-      const key = findingKey({ ...violation, exchange, kind: violation.title }, ctx.findingScope());
+      const key = findingKey({ ...violation, exchange, kind: violation.title }, ctx.findingScope);
       if (!ins.violations.some((v) => v.key === key))
         ins.violations.push({ ...violation, exchange, key });
     }
@@ -116,7 +117,11 @@ export async function runTarget(
     // Valid credentials of some identities did not work: the rest of the catalogue runs
     // with those that do, rather than going INCONCLUSIVE as a whole (one broken feature
     // must not blind the rest); the report names who was left out and why.
-    if (requirement.meta.id === "AUTHN-01" && result.status === "failed" && !ctx.unavailable)
+    if (
+      requirement.meta.id === CREDENTIALS_CONTROL &&
+      result.status === "failed" &&
+      !ctx.unavailable
+    )
       await ctx.excludeUnauthenticated().catch((error: unknown) => {
         if (!(error instanceof Inconclusive)) throw error;
       });
@@ -181,6 +186,12 @@ function base(requirement: Requirement): RequirementResult {
 }
 
 /**
+ * The positive control of valid credentials: after it fails, identities whose credentials
+ * do not work are left out, and it holds for the rest of the run with the others.
+ */
+const CREDENTIALS_CONTROL = "AUTHN-01";
+
+/**
  * The positive controls `requirement` depends on that did not hold. AUTHN-01 failed only
  * for identities that were then left out of the run still holds for the rest: what runs
  * after it runs with the identities that can authenticate.
@@ -193,7 +204,11 @@ function unmetControls(
   return (requirement.dependsOn ?? []).filter((dep) => {
     const d = earlier.get(dep);
     if (d === undefined || d.status === "passed") return false;
-    return !(dep === "AUTHN-01" && d.status === "failed" && ctx.excludedIdentities.length > 0);
+    return !(
+      dep === CREDENTIALS_CONTROL &&
+      d.status === "failed" &&
+      ctx.excludedIdentities.length > 0
+    );
   });
 }
 
@@ -301,25 +316,37 @@ function toFinding(
   finding: RecordedFinding,
   options: RunTargetOptions,
 ): Finding {
-  const repro = finding.reproduction;
-  const seed = repro?.seed ?? options.seed;
   const transcript = (finding.detail.exchanges ?? []).map(forReport);
-  const reproduction: Reproduction = {
-    seed,
-    ...(repro?.path ? { path: repro.path } : {}),
-    ...(repro?.counterexample ? { counterexample: repro.counterexample } : {}),
-    command: options.replayCommand?.(requirement.meta.id, seed, repro?.path) ?? "",
-    curl: options.toCurl ? transcript.map(options.toCurl) : [],
-    ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
-  };
   return {
     key: finding.key,
     title: finding.detail.title,
     expected: finding.detail.expected,
     actual: finding.detail.actual,
     hint: finding.detail.hint ?? requirement.meta.remediation,
-    reproduction,
+    reproduction: reproductionOf(requirement.meta.id, finding.reproduction, transcript, options),
     transcript,
+  };
+}
+
+/**
+ * How a finding is replayed: the seed and path of its property (a cross-cutting finding
+ * has none: the run's seed and the requirement that sent the exchange replay it), the
+ * CLI command, and curl lines whose credentials come from environment variables.
+ */
+function reproductionOf(
+  requirementId: string,
+  property: PropertyReproduction | undefined,
+  transcript: readonly Exchange[],
+  options: RunTargetOptions,
+): Reproduction {
+  const seed = property?.seed ?? options.seed;
+  return {
+    seed,
+    ...(property?.path ? { path: property.path } : {}),
+    ...(property?.counterexample ? { counterexample: property.counterexample } : {}),
+    command: options.replayCommand?.(requirementId, seed, property?.path) ?? "",
+    curl: options.toCurl ? transcript.map(options.toCurl) : [],
+    ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
   };
 }
 
@@ -333,23 +360,17 @@ function judgeInspection(ins: Inspection, options: RunTargetOptions): Requiremen
     return {
       ...result,
       status: "failed",
-      failures: ins.violations.map(({ exchange, key, ...v }) => ({
-        key,
-        ...v,
-        hint: ins.requirement.meta.remediation,
-        reproduction: {
-          seed: options.seed,
-          command:
-            options.replayCommand?.(
-              exchange.requirement ?? ins.requirement.meta.id,
-              options.seed,
-              undefined,
-            ) ?? "",
-          curl: options.toCurl ? [options.toCurl(exchange)] : [],
-          ...(options.credentialSources ? { credentials: options.credentialSources } : {}),
-        },
-        transcript: [forReport(exchange)],
-      })),
+      failures: ins.violations.map(({ exchange, key, ...v }) => {
+        const transcript = [forReport(exchange)];
+        const replayed = exchange.requirement ?? ins.requirement.meta.id;
+        return {
+          key,
+          ...v,
+          hint: ins.requirement.meta.remediation,
+          reproduction: reproductionOf(replayed, undefined, transcript, options),
+          transcript,
+        };
+      }),
     };
   }
   if (ins.judged === 0) {

@@ -116,6 +116,12 @@ export class RunContext implements SuiteContext {
 
   constructor(private readonly options: ContextOptions) {
     this.records = allRecords(this);
+    const endpoints = this.resources.flatMap((r) => [
+      ...r.reads,
+      ...(r.replace ? [r.replace] : []),
+      ...(r.merge ? [r.merge] : []),
+    ]);
+    this.findingScope = { ids: options.target.identities().map((i) => i.username), endpoints };
   }
 
   get target(): StartedTarget {
@@ -130,15 +136,11 @@ export class RunContext implements SuiteContext {
   get seed(): number {
     return this.options.seed;
   }
-  /** Names that finding keys are written in (findings.ts): left-out identities too. */
-  findingScope(): FindingScope {
-    const endpoints = this.resources.flatMap((r) => [
-      ...r.reads,
-      ...(r.replace ? [r.replace] : []),
-      ...(r.merge ? [r.merge] : []),
-    ]);
-    return { ids: this.options.target.identities().map((i) => i.username), endpoints };
-  }
+  /**
+   * Names that finding keys are written in (findings.ts): every identity, left-out ones
+   * too, and the declared operations. Fixed for the run, so made once.
+   */
+  readonly findingScope: FindingScope;
 
   /**
    * After AUTHN-01 failed: read each identity's own record once, and leave out of the
@@ -380,7 +382,7 @@ export class RunContext implements SuiteContext {
     const noteInconclusive = (error: unknown) => {
       if (error instanceof Inconclusive) inconclusive ??= error;
     };
-    const scope = this.findingScope();
+    const scope = this.findingScope;
     const deadline =
       run.timeLimitMs === undefined ? undefined : performance.now() + run.timeLimitMs;
     const prop = fc.asyncProperty(
@@ -466,7 +468,7 @@ export class RunContext implements SuiteContext {
 
   /** A failure thrown by a check outside any property (a one-off request). */
   recordFailure(failure: RequirementFailure): void {
-    const key = findingKey(failure.detail, this.findingScope());
+    const key = findingKey(failure.detail, this.findingScope);
     if (this.findings.some((f) => f.key === key)) return;
     this.findings.push({ key, detail: failure.detail });
   }
@@ -615,7 +617,7 @@ export class RunContext implements SuiteContext {
       const readOnlyChanged =
         !now ||
         Object.keys(record.resource.readOnly).some(
-          (f) => !Object.is(now[f], seeded[f]) && f in seeded,
+          (f) => !sameValue(now[f], seeded[f]) && f in seeded,
         );
       if (readOnlyChanged) {
         // The API cannot undo this (role/username are read-only): start over from users.json.
@@ -635,7 +637,7 @@ export class RunContext implements SuiteContext {
           "precondition",
         );
       const fields = Object.keys(record.resource.writable).filter(
-        (f) => kind === "replace" || !Object.is(now?.[f], seeded[f]),
+        (f) => kind === "replace" || !sameValue(now?.[f], seeded[f]),
       );
       const body = Object.fromEntries(fields.map((f) => [f, seeded[f]]));
       const ex = await writeAs(this, record.owner, record, kind, body);
@@ -702,8 +704,17 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   });
 }
 
+/**
+ * The one rule for "the same value" of a field read back: equal as JSON, the form it
+ * travelled in (the restore, the snapshot diff and the read-only check all use it; they
+ * used Object.is, JSON text and !== and disagreed on -0).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function sameState(a: RecordState, b: RecordState): boolean {
-  return Object.keys(b).every((k) => Object.is(a[k], b[k]));
+  return Object.keys(b).every((k) => sameValue(a[k], b[k]));
 }
 
 /** Field of a record read back as gone; no contract field has this name. */
@@ -731,7 +742,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
       for (const field of new Set([...Object.keys(state), ...Object.keys(next ?? {})])) {
         const a = state[field];
         const b = next?.[field];
-        if (JSON.stringify(a) !== JSON.stringify(b)) {
+        if (!sameValue(a, b)) {
           diffs.push(
             escapeInvisible(
               `${resource} ${id}.${field}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`,

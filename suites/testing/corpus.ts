@@ -106,7 +106,7 @@ export function expectedVerdict(e: CorpusExpectation): Verdict {
 }
 
 /** Distinct failures of a requirement, by their stable keys. */
-export function findingCount(r: RequirementResult): number {
+function findingCount(r: RequirementResult): number {
   return new Set((r.failures ?? []).map((f) => f.key)).size;
 }
 

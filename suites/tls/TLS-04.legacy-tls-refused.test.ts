@@ -1,10 +1,13 @@
 // TLS-04 judged on real handshakes with local servers: a server that accepts TLS 1.0
 // fails, one that refuses it passes, and a version the client itself cannot offer makes
 // the requirement INCONCLUSIVE, never passed.
-import type { AddressInfo } from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTestPki, type TestPki } from "../../harness/http/testing/localServer.ts";
+import {
+  makeTestPki,
+  startTlsServer,
+  type TestPki,
+} from "../../harness/http/testing/localServer.ts";
 import { tlsHandshake } from "../../harness/http/tlsHandshake.ts";
 import type { SuiteContext } from "../context.ts";
 import { Inconclusive, RequirementFailure } from "../failure.ts";
@@ -22,12 +25,8 @@ afterAll(() => {
 });
 
 async function contextFor(options: tls.TlsOptions): Promise<SuiteContext> {
-  const server = tls.createServer({ key: pki.keyPem, cert: pki.certPem, ...options });
-  server.on("secureConnection", (s) => s.end());
-  server.on("tlsClientError", () => undefined);
+  const { server, port } = await startTlsServer(pki, options);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
   // TLS-04 needs only the TLS endpoint and the CA of the target.
   return {
     target: { tlsEndpoint: () => ({ host: "127.0.0.1", port }), caPem: () => pki.caPem },

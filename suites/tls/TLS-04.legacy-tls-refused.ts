@@ -5,7 +5,7 @@ import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
 const VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
-export type Version = (typeof VERSIONS)[number];
+type Version = (typeof VERSIONS)[number];
 const LEGACY = new Set<Version>(["TLSv1", "TLSv1.1"]);
 
 export const requirement: Requirement = {

@@ -5,6 +5,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import tls from "node:tls";
 import { createRunCertificates } from "../../tls/certificates.ts";
 
 export interface TestPki {
@@ -108,4 +109,20 @@ export async function startTestServers(pki: TestPki): Promise<TestServers> {
       }
     },
   };
+}
+
+/**
+ * A bare TLS server on 127.0.0.1 with the test PKI's certificate (for handshake tests):
+ * it ends each connection once the handshake completes and ignores failed handshakes.
+ * `options` sets its protocol floor and ciphers. Resolves once it listens.
+ */
+export async function startTlsServer(
+  pki: TestPki,
+  options: tls.TlsOptions = {},
+): Promise<{ server: tls.Server; port: number }> {
+  const server = tls.createServer({ key: pki.keyPem, cert: pki.certPem, ...options });
+  server.on("secureConnection", (s) => s.end());
+  server.on("tlsClientError", () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return { server, port: (server.address() as AddressInfo).port };
 }
