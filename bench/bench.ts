@@ -1,6 +1,9 @@
-// `npm run bench [-- --quick] [-- --json FILE] [-- --wait-load 1.5] [-- --seed N]`:
+// `npm run bench [-- --quick] [-- --json FILE] [-- --wait-load 1.5] [-- --seed N]
+//   [-- --hypothesis-script FILE]`:
 // how fast the suite runs against flask-reference on this machine, next to the target's
-// own limit on the same transport. Prints a Markdown table; measures, never asserts.
+// own limit on the same transport and to a hand-written Hypothesis property. Prints
+// Markdown tables, the first with the project's goals beside the figures; measures,
+// never asserts.
 //
 // What it measures, in order:
 //   1. image: the target's image built cold (a copy of the folder under a fresh name and a
@@ -10,11 +13,16 @@
 //   3. raw capacity: wrk (Debian) against a fresh container, GET /users/<own> as its
 //      owner over HTTPS keep-alive, 1 and 4 connections; then the suite's TargetClient
 //      in a loop of the same request;
-//   4. a full run (runConformance, default runs, one target) in a child process
+//   4. on one container booted here: the Hypothesis baseline (shared/bench/
+//      hypothesis_baseline.py, AUTHZ-02-style, 500 examples), then the suite's AUTHZ-02
+//      alone with 500 runs through a URL target naming that container;
+//   5. a full run (runConformance, 25 cases per property, one target) in a child process
 //      (bench/runProbe.ts) that samples its own RSS every 100 ms and counts connections,
 //      while this process samples the container's memory through the engine;
-//   5. 1, 4 and 8 copies of the target in one run with --parallel = copies;
-//   6. the suite's peak RSS at 10, 25 and 100 runs.
+//   6. the same full run against flask-reference answering every request 50 ms late
+//      (BAIP_DELAY_MS=50, baked into a derived image: see benchTargets.ts); not with --quick;
+//   7. 1, 4 and 8 copies of the target in one run with --parallel = copies;
+//   8. the suite's peak RSS at 10, 25 and 100 runs.
 // Every container is labelled with this bench's run id and removed (stop(), or the
 // harness's exit handler).
 import { spawn } from "node:child_process";
@@ -24,21 +32,40 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sampleIdentities } from "../harness/arbitraries/identities.ts";
 import { ensureEngine, getDocker } from "../harness/engine/ensureEngine.ts";
+import type { Identity } from "../harness/identity/identity.ts";
 import { ensureBaseImage } from "../harness/images/baseImage.ts";
-import { loadManifest } from "../harness/manifest/load.ts";
+import { type LoadedManifest, loadManifest } from "../harness/manifest/load.ts";
 import { bootTarget } from "../harness/target/bootTarget.ts";
 import { removeLabelledContainers } from "../harness/target/cleanup.ts";
 import { resolveTargetImage } from "../harness/target/targetImage.ts";
-import { createRunCertificates } from "../harness/tls/certificates.ts";
-import { DEFAULT_NUM_RUNS } from "../suites/runner/runConformance.ts";
+import { createRunCertificates, type RunCertificates } from "../harness/tls/certificates.ts";
+import { type SharedTargetFolder, urlTargetFor, withEnvironment } from "./benchTargets.ts";
 import { sampleContainerMemory } from "./containerMemory.ts";
+import {
+  type BaselineFigures,
+  defaultBaselineScript,
+  ensureHypothesisPython,
+  runBaseline,
+} from "./hypothesisBaseline.ts";
 import { clientLoad, ensureWrk, type LoadFigures, wrkLoad } from "./rawCapacity.ts";
-import { type BenchFigures, formatReport, type Machine, type ProbeFigures } from "./report.ts";
+import {
+  type BenchFigures,
+  formatReport,
+  type Machine,
+  type PeerFigures,
+  type ProbeFigures,
+} from "./report.ts";
 import type { ProbeInput, ProbeOutput } from "./runProbe.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REFERENCE = resolve(HERE, "../targets/flask-reference");
 const PROBE = join(HERE, "runProbe.ts");
+/** The goals are stated for 25 cases per property (the CLI's default today). */
+const FULL_RUN_CASES = 25;
+const PEER_REQUIREMENT = "AUTHZ-02";
+const PEER_EXAMPLES = 500;
+/** The stand-in for a service behind a database or a network hop (latency.py). */
+const DELAY_MS = 50;
 const BENCH_RUN_ID = `bench-${process.pid}-${Date.now().toString(36)}`;
 
 interface Flags {
@@ -46,10 +73,15 @@ interface Flags {
   json?: string;
   waitLoad?: number;
   seed: number;
+  hypothesisScript: string | undefined;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { quick: false, seed: 20261128 };
+  const flags: Flags = {
+    quick: false,
+    seed: 20261128,
+    hypothesisScript: defaultBaselineScript(),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -61,9 +93,11 @@ function parseFlags(argv: string[]): Flags {
     else if (arg === "--json") flags.json = value();
     else if (arg === "--wait-load") flags.waitLoad = Number(value());
     else if (arg === "--seed") flags.seed = Number(value());
+    else if (arg === "--hypothesis-script") flags.hypothesisScript = resolve(value());
     else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--json FILE] [--wait-load LOAD1] [--seed N]\n",
+        "usage: npm run bench -- [--quick] [--json FILE] [--wait-load LOAD1] [--seed N] [--hypothesis-script FILE]\n" +
+          "  --quick skips the full run against the target delayed by BAIP_DELAY_MS and repeats less\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
@@ -117,6 +151,7 @@ async function probe(
   label: string,
   input: Omit<ProbeInput, "runId" | "seed">,
   seed: number,
+  env: Record<string, string> = {},
 ): Promise<ProbeFigures> {
   const runId = `${BENCH_RUN_ID}-${label.replace(/[^a-z0-9]+/gi, "-")}`;
   const full: ProbeInput = { ...input, seed, runId };
@@ -130,6 +165,7 @@ async function probe(
     const args = [...process.execArgv, "--expose-gc", PROBE, JSON.stringify(full)];
     const child = spawn(process.execPath, args, {
       stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...env },
     });
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (chunk: string) => stdout.push(chunk));
@@ -147,7 +183,7 @@ async function probe(
   const output = JSON.parse(line.slice("BENCH_PROBE ".length)) as ProbeOutput;
   const requests = output.targets.reduce((sum, t) => sum + t.requests, 0);
   progress(
-    `${label}: ${(output.wallMs / 1000).toFixed(1)} s, ${requests} requests, ${output.targets.map((t) => t.verdict).join(" ")}`,
+    `${label}: ${(output.wallMs / 1000).toFixed(1)} s, ${requests} requests, ${output.targets.map((t) => t.verdict + (t.error ? ` (${t.error})` : "")).join(" ")}`,
   );
   return {
     label,
@@ -158,6 +194,79 @@ async function probe(
     probe: output,
     containers,
   };
+}
+
+/**
+ * The Hypothesis baseline, then the suite's `PEER_REQUIREMENT` alone, against one
+ * container booted here (the suite reaches it as a URL target).
+ */
+async function peerComparison(
+  loaded: LoadedManifest,
+  identities: readonly Identity[],
+  tls: RunCertificates,
+  flags: Flags,
+): Promise<PeerFigures> {
+  const { manifest, dir, file } = loaded;
+  const target = await bootTarget({ manifest, dir, identities, tls, runId: BENCH_RUN_ID });
+  let shared: SharedTargetFolder | undefined;
+  try {
+    shared = await urlTargetFor(target, file, `${manifest.name}-shared`);
+    let hypothesis: BaselineFigures | { error: string };
+    try {
+      const script = flags.hypothesisScript;
+      if (script === undefined)
+        throw new Error(
+          "no peer script: pass --hypothesis-script FILE or set BAIP_HYPOTHESIS_BASELINE (a hand-written Hypothesis property, see README: Speed)",
+        );
+      const python = await ensureHypothesisPython();
+      progress(`peer: Hypothesis baseline, ${PEER_EXAMPLES} examples (${script})`);
+      hypothesis = await runBaseline({
+        script,
+        python,
+        baseUrl: target.baseUrl(),
+        caFile: shared.caFile,
+        usersFile: shared.usersFile,
+        examples: PEER_EXAMPLES,
+        cwd: shared.dir,
+      });
+      progress(`peer: ${hypothesis.line}`);
+    } catch (error) {
+      // The suite's side is still worth measuring; the table says why the ratio is missing.
+      const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+      progress(`peer: Hypothesis baseline failed: ${message}`);
+      hypothesis = { error: message };
+    }
+    const suite = await probe(
+      `${PEER_REQUIREMENT} alone`,
+      { targets: [shared.dir], numRuns: PEER_EXAMPLES, parallel: 1, only: [PEER_REQUIREMENT] },
+      flags.seed,
+      { BAIP_CA_FILE: shared.caFile },
+    );
+    return { requirement: PEER_REQUIREMENT, examples: PEER_EXAMPLES, hypothesis, suite };
+  } finally {
+    await shared?.remove();
+    await target.stop();
+  }
+}
+
+/** A full run against flask-reference answering `DELAY_MS` late (a derived image). */
+async function delayedRun(seed: number): Promise<NonNullable<BenchFigures["delayedRun"]>> {
+  const folder = await withEnvironment(REFERENCE, `flask-reference-delay-${DELAY_MS}ms`, {
+    BAIP_DELAY_MS: String(DELAY_MS),
+  });
+  try {
+    // Built (once per machine) before the timed run: a build is not a run's cost.
+    const { manifest, dir } = await loadManifest(folder.dir);
+    await resolveTargetImage(manifest, dir);
+    const run = await probe(
+      `full run, BAIP_DELAY_MS=${DELAY_MS}`,
+      { targets: [folder.dir], numRuns: FULL_RUN_CASES, parallel: 1 },
+      seed,
+    );
+    return { delayMs: DELAY_MS, run };
+  } finally {
+    await folder.remove();
+  }
 }
 
 async function main(): Promise<void> {
@@ -173,7 +282,8 @@ async function main(): Promise<void> {
   await ensureEngine();
   await ensureWrk();
   const base = await ensureBaseImage();
-  const { manifest, dir } = await loadManifest(REFERENCE);
+  const loaded = await loadManifest(REFERENCE);
+  const { manifest, dir } = loaded;
   const generate = "generate" in manifest.identities ? manifest.identities.generate : undefined;
   const identities = sampleIdentities(flags.seed, generate ?? { users: 3, admins: 1 });
   const privileged = new Set(manifest.privilegedRoles);
@@ -215,9 +325,14 @@ async function main(): Promise<void> {
     }
   }
 
-  // 4-6. Runs, each in a process of its own.
+  // 4. The Hypothesis baseline and the suite's AUTHZ-02, on one container.
+  progress(`peer: Hypothesis baseline and the suite's ${PEER_REQUIREMENT} on one container`);
+  const peer = await peerComparison(loaded, identities, tls, flags);
+
+  // 5-8. Runs, each in a process of its own.
   const one = (numRuns: number) => ({ targets: [REFERENCE], numRuns, parallel: 1 });
-  const fullRun = await probe("full run", one(DEFAULT_NUM_RUNS), flags.seed);
+  const fullRun = await probe("full run", one(FULL_RUN_CASES), flags.seed);
+  const delayed = flags.quick ? undefined : await delayedRun(flags.seed);
   const scalingRuns = 10;
   const scaling: ProbeFigures[] = [];
   const flatness: ProbeFigures[] = [];
@@ -249,7 +364,9 @@ async function main(): Promise<void> {
     images: { base: { source: base.source, ms: base.ms }, coldMs, cachedMs },
     boot,
     raw,
+    peer,
     fullRun,
+    ...(delayed ? { delayedRun: delayed } : {}),
     scaling,
     flatness,
   };

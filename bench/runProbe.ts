@@ -11,7 +11,10 @@
 //   module object; plain TCP connections from `net.client.socket`;
 // - time spent waiting on the target: the union of the intervals during which at least
 //   one HTTP request (undici: create -> trailers/error) or raw connection was open;
-// - CPU time and event-loop utilisation of the process.
+// - CPU time and event-loop utilisation of the process;
+// - requests per HTTP method per requirement (one target only): the requirements run one
+//   after the other, and the run's progress log says when each ends, so the requests
+//   created since the previous line are that requirement's.
 import dc from "node:diagnostics_channel";
 import type net from "node:net";
 import { performance } from "node:perf_hooks";
@@ -34,6 +37,8 @@ export interface ProbeRequirement {
   durationMs: number;
   requests: number;
   numRuns: number;
+  /** Requests the suite's HTTP client sent, by method (raw-socket requests not counted). */
+  methods?: Record<string, number>;
 }
 
 export interface ProbeTarget {
@@ -91,8 +96,21 @@ dc.subscribe("undici:client:connected", (message) => {
   if (protocol === "https:") connections.undiciTls++;
   else connections.undiciPlain++;
 });
+// Requests by method since the last requirement ended (see `log` below).
+let methods: Record<string, number> = {};
+const methodsByRequirement = new Map<string, Record<string, number>>();
+const progressLine = /: ([A-Z]+-\d{2}) [a-z-]+ \(\d+ ms\)$/;
+const log = (line: string) => {
+  if (input.targets.length !== 1) return;
+  const id = progressLine.exec(line)?.[1];
+  if (id !== undefined) methodsByRequirement.set(id, methods);
+  if (id !== undefined || line.includes(": ready in ")) methods = {};
+};
+
 dc.subscribe("undici:request:create", (message) => {
   connections.undiciRequests++;
+  const method = (message as { request: { method?: string } }).request.method ?? "?";
+  methods[method] = (methods[method] ?? 0) + 1;
   openRequests.set((message as { request: object }).request, performance.now());
 });
 const requestDone = (message: unknown) => {
@@ -154,6 +172,7 @@ const result = await runConformance({
   parallel: input.parallel,
   runId: input.runId,
   ...(input.only ? { only: input.only } : {}),
+  log,
 });
 const wallMs = performance.now() - started;
 clearInterval(sampler);
@@ -191,6 +210,7 @@ const output: ProbeOutput = {
       durationMs: r.durationMs,
       requests: r.requests,
       numRuns: r.numRuns,
+      ...(methodsByRequirement.has(r.id) ? { methods: methodsByRequirement.get(r.id) } : {}),
     })),
   })),
 };

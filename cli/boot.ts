@@ -46,7 +46,7 @@ export async function boot(source: string, flags: BootFlags): Promise<number> {
   try {
     process.stderr.write(`${manifest.name}: booting (seed ${seed})\n`);
     // Exactly as a run boots it: identities from the seed, a fresh run CA.
-    const generate = "generate" in manifest.identities ? manifest.identities.generate : undefined;
+    const generate = !("list" in manifest.identities) || undefined;
     const booted = await bootForRun({ manifest, dir, file }, seed, { signal: stopped.signal });
     target = booted.target;
     const tls = booted.tls;

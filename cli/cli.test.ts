@@ -51,7 +51,7 @@ describe("npx conformance", () => {
   it("list prints the whole catalogue", async () => {
     const { code, stdout } = await cli(["list"]);
     expect(code).toBe(0);
-    expect(stdout.trim().split("\n")).toHaveLength(28);
+    expect(stdout.trim().split("\n")).toHaveLength(30);
     expect(stdout).toMatch(/^AUTHZ-03\s+MUST\s+/m);
   });
 

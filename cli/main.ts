@@ -77,6 +77,8 @@ interface RunFlags {
   quiet?: boolean;
   /** An earlier conformance.json: exit 1 only if something got worse (cli/baseline.ts). */
   baseline?: string;
+  /** Every case one at a time (for debugging; verdicts are the same either way). */
+  serial?: boolean;
 }
 
 async function run(targets: string[], flags: RunFlags): Promise<number> {
@@ -109,7 +111,7 @@ async function run(targets: string[], flags: RunFlags): Promise<number> {
   const seed = flags.seed ?? newSeed();
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   log?.(
-    `BAIP/1 conformance: ${targets.length} target(s), ${flags.runs} runs per property, seed ${seed}`,
+    `BAIP/2 conformance: ${targets.length} target(s), ${flags.runs} runs per property, seed ${seed}`,
   );
   try {
     const result = await runConformance({
@@ -124,6 +126,7 @@ async function run(targets: string[], flags: RunFlags): Promise<number> {
       targetTimeoutMs: flags.targetTimeout ? flags.targetTimeout * 1000 : undefined,
       signal: controller.signal,
       log,
+      ...(flags.serial ? { serial: true } : {}),
     });
     const comparison = baseline && compareWithBaseline(baseline, result);
     const written = await writeReports(result, flags.out, flags.format, {
@@ -208,7 +211,7 @@ async function replay(report: string, opts: ReplayFlags): Promise<number> {
 /** The command tree; `run` handlers report their exit code through `setCode`. */
 export function buildProgram(setCode: (code: number) => void = () => {}): Command {
   const program = new Command("conformance")
-    .description("Property-based conformance suite for HTTP Basic Auth services (BAIP/1)")
+    .description("Property-based conformance suite for HTTP Basic Auth services (BAIP/2)")
     .exitOverride()
     // A fixed width, so that help (and README's copy of it) does not depend on the terminal.
     .configureHelp({ helpWidth: 100 })
@@ -242,6 +245,10 @@ export function buildProgram(setCode: (code: number) => void = () => {}): Comman
       600,
     )
     .option("-q, --quiet", "no progress lines")
+    .option(
+      "--serial",
+      "run every case one at a time (passing cases otherwise run in concurrent batches; verdicts, seeds and shrunk counterexamples are the same)",
+    )
     .option(
       "--baseline <file>",
       "compare with an earlier conformance.json: exit 1 only if something got worse",

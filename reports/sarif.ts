@@ -9,7 +9,13 @@
 // tool execution notifications rather than results: they are not findings.
 import { createHash } from "node:crypto";
 import type { RequirementMeta } from "../suites/requirement.ts";
-import type { Finding, RequirementResult, RunResult, TargetResult } from "../suites/result.ts";
+import {
+  type Finding,
+  RESULT_PROFILE,
+  type RequirementResult,
+  type RunResult,
+  type TargetResult,
+} from "../suites/result.ts";
 import { exitCodeOf, overallVerdict, targetVerdictLabel } from "../suites/verdict.ts";
 import { absentFindings, type BaselineComparison, baselineStateOf } from "./baseline.ts";
 import {
@@ -86,7 +92,7 @@ function owaspId(ref: string): string | undefined {
 }
 
 function ruleTags(meta: RequirementMeta): string[] {
-  const tags = ["security", "BAIP/1", meta.family, meta.level];
+  const tags = ["security", RESULT_PROFILE, meta.family, meta.level];
   for (const cwe of meta.references.cwe) tags.push(`CWE-${cwe}`, `external/cwe/cwe-${cwe}`);
   for (const ref of meta.references.owasp) {
     const id = owaspId(ref);
@@ -114,14 +120,14 @@ function mdEscape(s: string): string {
 function rule(meta: RequirementMeta) {
   const refs = meta.references;
   const text = [
-    `${meta.id} (${meta.level}, BAIP/1): ${meta.sentence}`,
+    `${meta.id} (${meta.level}, ${RESULT_PROFILE}): ${meta.sentence}`,
     "",
     `Remediation: ${meta.remediation}`,
     "",
     ...referencesText(meta),
   ].join("\n");
   const markdown = [
-    `**${meta.id}** (${meta.level}, BAIP/1): ${mdEscape(meta.sentence)}`,
+    `**${meta.id}** (${meta.level}, ${RESULT_PROFILE}): ${mdEscape(meta.sentence)}`,
     "",
     `**Remediation:** ${mdEscape(meta.remediation)}`,
     "",

@@ -1,4 +1,4 @@
-// The requirement catalogue of BAIP/1 (docs/SPEC.md section 3), in contract order.
+// The requirement catalogue of BAIP/2 (docs/SPEC.md section 3), in contract order.
 // Each requirement lives in its own module named by its ID; this list is the only place
 // that enumerates them, and it refuses duplicates.
 import { requirement as AUTHN_01 } from "./authn/AUTHN-01.valid-credentials-authenticate.ts";
@@ -13,6 +13,8 @@ import { requirement as AUTHZ_03 } from "./authz/AUTHZ-03.identity-claims-ignore
 import { requirement as AUTHZ_04 } from "./authz/AUTHZ-04.path-variants-guarded.ts";
 import { requirement as AUTHZ_05 } from "./authz/AUTHZ-05.owners-and-admins-allowed.ts";
 import { requirement as AUTHZ_06 } from "./authz/AUTHZ-06.no-role-change-by-non-admin.ts";
+import { requirement as AUTHZ_07 } from "./authz/AUTHZ-07.lists-show-only-readable-records.ts";
+import { requirement as AUTHZ_08 } from "./authz/AUTHZ-08.created-records-owned-by-creator.ts";
 import { requirement as CACHE_01 } from "./cache/CACHE-01.authenticated-responses-not-cached.ts";
 import { requirement as ERR_01 } from "./err/ERR-01.no-server-errors.ts";
 import { requirement as ERR_02 } from "./err/ERR-02.no-stack-traces.ts";
@@ -56,6 +58,8 @@ export const CATALOGUE = register([
   AUTHZ_04,
   AUTHZ_05,
   AUTHZ_06,
+  AUTHZ_07,
+  AUTHZ_08,
   INPUT_01,
   INPUT_02,
   INPUT_03,

@@ -35,6 +35,13 @@ export interface Requirement {
   /** Requirements whose positive control must hold first (AUTHN-01, AUTHZ-05, INPUT-04). */
   dependsOn?: string[];
   preconditions?: Precondition[];
+  /**
+   * Why the requirement does not apply to this target's declared API, or undefined when
+   * it does: a service with no lists has nothing for AUTHZ-07, one without privileged
+   * roles nothing for admin checks. The requirement is then SKIPPED with this reason,
+   * never passed and never inconclusive (docs/SPEC.md 1b).
+   */
+  notApplicable?: (ctx: SuiteContext) => string | undefined;
   /** Throws RequirementFailure (or Inconclusive); returns normally when it holds. */
   check?: (ctx: SuiteContext) => Promise<void>;
   /**

@@ -5,12 +5,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Identity } from "../identity/identity.ts";
-import { USERNAME_PATTERN } from "../manifest/schema.ts";
+import { type FieldSpec, USERNAME_PATTERN } from "../manifest/schema.ts";
 import { identities, sampleIdentities } from "./identities.ts";
 import { identityOverrideHeaders } from "./identityOverrideHeaders.ts";
 import { identityOverrideQuery } from "./identityOverrideQuery.ts";
 import { invalidDisplayNames } from "./invalidDisplayNames.ts";
 import { invalidEmails } from "./invalidEmails.ts";
+import { invalidFieldValues } from "./invalidFieldValues.ts";
 import {
   CarriedCredentials,
   malformedAuthorizationHeaders,
@@ -26,6 +27,7 @@ import { unknownUsernames } from "./unknownUsernames.ts";
 import { usernameVariants } from "./usernameVariants.ts";
 import { validDisplayNames } from "./validDisplayNames.ts";
 import { validEmails } from "./validEmails.ts";
+import { validFieldValues, type WrittenFieldSpec } from "./validFieldValues.ts";
 import { wrongPasswords } from "./wrongPasswords.ts";
 import { wrongTypeValues } from "./wrongTypeValues.ts";
 
@@ -67,6 +69,50 @@ const hasLoneSurrogate = (s: string) => /\p{Surrogate}/u.test(s);
 function isValidDisplayName(s: string): boolean {
   const n = codePoints(s);
   return n >= 1 && n <= 64 && !/\p{Cc}/u.test(s) && !hasLoneSurrogate(s);
+}
+
+/**
+ * docs/SPEC.md 1b, a writable field's kind and bounds: string and text count code points
+ * and refuse category Cc (text allows LF and TAB); integers are JSON integers in
+ * [min, max]; enum values compare exactly.
+ */
+function isValidFieldValue(spec: WrittenFieldSpec, v: unknown): boolean {
+  switch (spec.kind) {
+    case "email":
+      return typeof v === "string" && isContractEmail(v);
+    case "display_name":
+      return typeof v === "string" && isValidDisplayName(v);
+    case "string":
+    case "text": {
+      if (typeof v !== "string" || hasLoneSurrogate(v)) return false;
+      const allowed = spec.kind === "text" ? ["\n", "\t"] : [];
+      const controls = [...v].filter((c) => /\p{Cc}/u.test(c) && !allowed.includes(c));
+      return codePoints(v) >= spec.min && codePoints(v) <= spec.max && controls.length === 0;
+    }
+    case "integer":
+      return typeof v === "number" && Number.isInteger(v) && v >= spec.min && v <= spec.max;
+    case "boolean":
+      return typeof v === "boolean";
+    case "enum":
+      return typeof v === "string" && spec.values.includes(v);
+  }
+}
+
+/** What INPUT-03 may judge: for email only the MUST-reject strings, never the middle ground. */
+function mustRejectFieldValue(spec: WrittenFieldSpec, v: unknown): boolean {
+  if (typeof v === "string" && hasLoneSurrogate(v)) return false;
+  if (spec.kind === "email") return typeof v !== "string" || mustRejectEmail(v);
+  return !isValidFieldValue(spec, v);
+}
+
+/** Sent as JSON unchanged, and small enough that no body limit (INPUT-06) explains a 4xx. */
+function isSendable(v: unknown): boolean {
+  const text = JSON.stringify(v);
+  if (text === undefined || Buffer.byteLength(text, "utf8") > 60 * 1024) return false;
+  const back: unknown = JSON.parse(text);
+  if (typeof v !== "object" || v === null) return Object.is(back, v);
+  expect(back).toEqual(v);
+  return true;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -137,6 +183,45 @@ function checkIdentities(ids: Identity[], users: number, admins: number): void {
 }
 
 // ---- The table: every arbitrary, with inputs drawn where it takes some ----
+
+/** Bounds as a manifest may declare them: mostly small, some at the schema's limits. */
+function boundedSpecs(kind: "string" | "text", limit: number): fc.Arbitrary<WrittenFieldSpec> {
+  const bound = fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 6 }), weight: 3 },
+    { arbitrary: fc.integer({ min: 0, max: 100 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 0, max: limit }), weight: 1 },
+    { arbitrary: fc.constant(limit), weight: 1 },
+  );
+  return fc
+    .tuple(bound, bound)
+    .map(([a, b]) => ({ kind, min: Math.min(a, b), max: Math.max(a, b, 1) }));
+}
+
+const safeInteger = fc.oneof(
+  fc.integer({ min: -10, max: 10 }),
+  fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+  fc.constantFrom(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, -(2 ** 31), 2 ** 31 - 1),
+);
+
+/** Every kind the suite writes, with bounds and values a manifest may declare. */
+const fieldSpecs: fc.Arbitrary<WrittenFieldSpec> = fc.oneof(
+  fc.constantFrom<WrittenFieldSpec>({ kind: "email" }, { kind: "display_name" }),
+  boundedSpecs("string", 10_000),
+  boundedSpecs("text", 60_000),
+  fc
+    .tuple(safeInteger, safeInteger)
+    .map(([a, b]) => ({ kind: "integer" as const, min: Math.min(a, b), max: Math.max(a, b) })),
+  fc.constant<WrittenFieldSpec>({ kind: "boolean" }),
+  fc
+    .uniqueArray(
+      fc.oneof(
+        fc.constantFrom("open", "Open", "closed", "done", "é", "e\u0301", "a", "", " x"),
+        fc.string({ maxLength: 8 }),
+      ),
+      { minLength: 1, maxLength: 5 },
+    )
+    .map((values) => ({ kind: "enum" as const, values })),
+);
 
 const username = fc.stringMatching(USERNAME_PATTERN);
 /** Real identities whose credentials AUTHN-05 carries under other schemes. */
@@ -233,6 +318,16 @@ const LAWS: Law[] = [
     "invalidDisplayNames",
     () => invalidDisplayNames(),
     (s) => !isValidDisplayName(s) && !hasLoneSurrogate(s),
+  ),
+  law(
+    "validFieldValues",
+    () => fieldSpecs.chain((spec) => validFieldValues(spec).map((value) => ({ spec, value }))),
+    ({ spec, value }) => isValidFieldValue(spec, value) && isSendable(value),
+  ),
+  law(
+    "invalidFieldValues",
+    () => fieldSpecs.chain((spec) => invalidFieldValues(spec).map((value) => ({ spec, value }))),
+    ({ spec, value }) => mustRejectFieldValue(spec, value) && isSendable(value),
   ),
   law(
     "wrongTypeValues",
@@ -416,7 +511,13 @@ describe("identities", () => {
 
   it("rejects constraints the contract cannot use", () => {
     expect(() => identities({ users: 1, admins: 1 })).toThrow(RangeError);
-    expect(() => identities({ users: 2, admins: 0 })).toThrow(RangeError);
+    expect(() => identities({ users: 2, admins: -1 })).toThrow(RangeError);
+  });
+
+  it("allows a service without privileged roles, and e-mails distinct ignoring case", () => {
+    const sample = sampleIdentities(7, { users: 3, admins: 0 });
+    expect(sample.map((i) => i.role)).toEqual(["user", "user", "user"]);
+    expect(new Set(sample.map((i) => i.email.toLowerCase())).size).toBe(3);
   });
 });
 
@@ -428,6 +529,16 @@ describe("wrongPasswords", () => {
     expect([...seen].some((p) => real.startsWith(p) && p !== "")).toBe(true);
     expect([...seen].some((p) => p.startsWith(real))).toBe(true);
     expect(seen.has(real.toUpperCase()) || seen.has(real.toLowerCase())).toBe(true);
+  });
+});
+
+describe("usernameVariants where the service folds case on purpose", () => {
+  it("never differs by letter case alone, and keeps whitespace and lookalike variants", () => {
+    const real = "alice.b@example.org";
+    const seen = fc.sample(usernameVariants(real, { cases: false }), { seed: 5, numRuns: 400 });
+    for (const v of seen) expect(v.toLowerCase()).not.toBe(real.toLowerCase());
+    expect(seen.some((v) => v.trim() === real)).toBe(true);
+    expect(seen.some((v) => v.trim() !== real)).toBe(true);
   });
 });
 
@@ -469,5 +580,112 @@ describe("invalidEmails", () => {
     for (const v of fc.sample(invalidEmails({ rules: [rule] }), { seed: 3, numRuns: 50 })) {
       expect(mustRejectEmail(v)).toBe(true);
     }
+  });
+});
+
+describe("validFieldValues", () => {
+  const sample = (spec: FieldSpec, numRuns = 400) =>
+    fc.sample(validFieldValues(spec), { seed: 5, numRuns });
+
+  it("draws strings and text of every plane, at both bounds, counted in code points", () => {
+    for (const kind of ["string", "text"] as const) {
+      const spec = { kind, min: 2, max: 40 };
+      const values = sample(spec) as string[];
+      expect(values.some((v) => codePoints(v) === 2)).toBe(true);
+      expect(values.some((v) => codePoints(v) === 40)).toBe(true);
+      // At the bound, with characters that are not one UTF-16 unit or one grapheme each.
+      expect(values.some((v) => codePoints(v) === 40 && v.length > 40)).toBe(true);
+      expect(values.some((v) => /[^\x00-\x7f]/.test(v))).toBe(true);
+      expect(values.some((v) => [...v].some((c) => c.codePointAt(0)! > 0xffff))).toBe(true);
+      expect(values.some((v) => /[\n\t]/.test(v))).toBe(kind === "text");
+    }
+  });
+
+  it("draws the empty string only where min is 0", () => {
+    expect(sample({ kind: "string", min: 0, max: 5 })).toContain("");
+    expect(sample({ kind: "text", min: 1, max: 5 })).not.toContain("");
+  });
+
+  it("reaches the largest text the schema allows, within one body", () => {
+    const values = sample({ kind: "text", min: 0, max: 60_000 }, 200) as string[];
+    expect(values.some((v) => codePoints(v) === 60_000)).toBe(true);
+    for (const v of values) expect(Buffer.byteLength(JSON.stringify(v))).toBeLessThan(61_440);
+  });
+
+  it("draws integers at both bounds and between", () => {
+    const values = sample({ kind: "integer", min: -3, max: 1_000_000 }) as number[];
+    expect(values).toContain(-3);
+    expect(values).toContain(1_000_000);
+    expect(values.some((v) => v > 10 && v < 999_990)).toBe(true);
+    expect(sample({ kind: "integer", min: 7, max: 7 }, 20)).toEqual(Array(20).fill(7));
+  });
+
+  it("draws every enum value and both booleans", () => {
+    expect(new Set(sample({ kind: "enum", values: ["open", "closed", "é"] }))).toEqual(
+      new Set(["open", "closed", "é"]),
+    );
+    expect(new Set(sample({ kind: "boolean" }))).toEqual(new Set([true, false]));
+  });
+
+  it("refuses opaque fields and bounds no value meets", () => {
+    expect(() => validFieldValues({ kind: "opaque" })).toThrow(/opaque/);
+    expect(() => validFieldValues({ kind: "string", min: 5, max: 4 })).toThrow(RangeError);
+    expect(() => validFieldValues({ kind: "integer", min: 1, max: 0 })).toThrow(RangeError);
+  });
+});
+
+describe("invalidFieldValues", () => {
+  const sample = (spec: FieldSpec, numRuns = 600) =>
+    fc.sample(invalidFieldValues(spec), { seed: 5, numRuns });
+  const strings = (vs: unknown[]) => vs.filter((v): v is string => typeof v === "string");
+
+  it("breaks each rule of string and text: length both ways, control characters, type", () => {
+    for (const kind of ["string", "text"] as const) {
+      const values = sample({ kind, min: 3, max: 20 });
+      const s = strings(values);
+      expect(s.some((v) => codePoints(v) === 21 && !/\p{Cc}/u.test(v))).toBe(true);
+      // Too long in code points, yet not in graphemes: a combining mark past the bound.
+      expect(s.some((v) => codePoints(v) > 20 && v.endsWith("\u0301"))).toBe(true);
+      expect(s).toContain("");
+      expect(s.some((v) => codePoints(v) === 2)).toBe(true);
+      expect(s.some((v) => codePoints(v) >= 3 && codePoints(v) <= 20)).toBe(true);
+      expect(values.some((v) => typeof v !== "string")).toBe(true);
+    }
+    // A string refuses LF and TAB; text accepts them, so never offers them as invalid.
+    expect(strings(sample({ kind: "string", min: 1, max: 20 })).some((v) => /[\n\t]/.test(v))).toBe(
+      true,
+    );
+    for (const v of strings(sample({ kind: "text", min: 0, max: 20 })))
+      if (codePoints(v) <= 20) expect(v).toMatch(/[^\P{Cc}\n\t]/u);
+  });
+
+  it("never offers the empty string where min is 0", () => {
+    expect(sample({ kind: "string", min: 0, max: 5 })).not.toContain("");
+  });
+
+  it("gives integers just and far outside the bounds, and every wrong JSON type", () => {
+    const values = sample({ kind: "integer", min: 1, max: 5 });
+    for (const v of [0, 6, 2 ** 63, true, false, null]) expect(values).toContainEqual(v);
+    expect(values.some((v) => typeof v === "number" && !Number.isInteger(v))).toBe(true);
+    expect(values.some((v) => typeof v === "string" && /^[1-5]$/.test(v))).toBe(true);
+    expect(values.some((v) => Array.isArray(v))).toBe(true);
+  });
+
+  it("gives booleans as numbers, strings and null", () => {
+    const values = sample({ kind: "boolean" });
+    for (const v of [0, 1, "true", null]) expect(values).toContainEqual(v);
+  });
+
+  it("gives enum case variants, other strings and other types, never a value", () => {
+    const spec = { kind: "enum" as const, values: ["open", "Closed"] };
+    const values = sample(spec);
+    for (const v of ["OPEN", "Open", "closed", "CLOSED", " open"]) expect(values).toContain(v);
+    expect(values).not.toContain("open");
+    expect(values).not.toContain("Closed");
+    expect(values.some((v) => typeof v !== "string")).toBe(true);
+  });
+
+  it("refuses opaque fields", () => {
+    expect(() => invalidFieldValues({ kind: "opaque" })).toThrow(/opaque/);
   });
 });

@@ -89,8 +89,9 @@ export function identities(constraints: IdentitiesConstraints): fc.Arbitrary<Ide
   const { users, admins } = constraints;
   if (!Number.isInteger(users) || users < 2)
     throw new RangeError("identities: users must be an integer >= 2");
-  if (!Number.isInteger(admins) || admins < 1)
-    throw new RangeError("identities: admins must be an integer >= 1");
+  // No admins: a service without privileged roles (docs/SPEC.md 1b).
+  if (!Number.isInteger(admins) || admins < 0)
+    throw new RangeError("identities: admins must be an integer >= 0");
   const n = users + admins;
   return fc
     .tuple(
@@ -98,7 +99,12 @@ export function identities(constraints: IdentitiesConstraints): fc.Arbitrary<Ide
       fc.tuple(...Array.from({ length: n }, (_, i) => password(i))),
       // Seeded values are distinctive (8+ characters), so that a leak of one in any
       // response body can be recognised (AUTHZ-01, TLS-01).
-      fc.array(validEmails().filter(distinctive), { minLength: n, maxLength: n }),
+      // Distinct ignoring case: a service that logs in by e-mail may fold its case.
+      fc.uniqueArray(validEmails().filter(distinctive), {
+        minLength: n,
+        maxLength: n,
+        selector: (e) => e.toLowerCase(),
+      }),
       fc.array(validDisplayNames().filter(distinctive), { minLength: n, maxLength: n }),
     )
     .map(([names, passwords, emails, displayNames]) =>

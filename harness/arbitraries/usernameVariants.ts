@@ -10,6 +10,12 @@ import fc from "fast-check";
 export interface UsernameVariantsConstraints {
   /** Whitespace used for padding. Default ASCII space, tab, NBSP, ideographic space. */
   whitespace?: readonly string[];
+  /**
+   * Produce case variants. Default true; false where the service folds the case of its
+   * logins on purpose (manifest `login.caseInsensitive`): no variant then differs from
+   * `real` by letter case alone, while whitespace and lookalike variants remain.
+   */
+  cases?: boolean;
 }
 
 const LOOKALIKES: Record<string, string[]> = {
@@ -42,15 +48,20 @@ export function usernameVariants(
       [...chars.slice(0, i), l, ...chars.slice(i + 1)].join(""),
     ),
   );
+  const cases = constraints.cases ?? true;
   const kinds: fc.Arbitrary<string>[] = [
-    fc.mixedCase(fc.constant(real)),
-    fc.constantFrom(real.toUpperCase(), real.charAt(0).toUpperCase() + real.slice(1)),
     fc
       .tuple(fc.constantFrom(...ws), fc.constantFrom("lead", "trail", "both"))
       .map(([w, where]) =>
         where === "lead" ? w + real : where === "trail" ? real + w : w + real + w,
       ),
   ];
+  if (cases)
+    kinds.unshift(
+      fc.mixedCase(fc.constant(real)),
+      fc.constantFrom(real.toUpperCase(), real.charAt(0).toUpperCase() + real.slice(1)),
+    );
   if (swaps.length > 0) kinds.push(fc.constantFrom(...swaps));
-  return fc.oneof(...kinds).filter((v) => v !== real);
+  const folded = real.toLowerCase();
+  return fc.oneof(...kinds).filter((v) => v !== real && (cases || v.toLowerCase() !== folded));
 }

@@ -89,7 +89,7 @@ describe("parseManifest", () => {
 
   it("reports refinements on nested paths", () => {
     expect(errorOf(valid.replace('"/users/{id}", who', '"/users/me", who'))).toBe(
-      "targets/x/target.yaml: resources[0].reads[0].path: a path containing the placeholder {id}",
+      "targets/x/target.yaml: resources[0].reads[0]: a path containing {id}, an `id: { in: query|body, key }`, or `self: true` (and no {id})",
     );
   });
 
@@ -192,5 +192,55 @@ describe("waivers", () => {
   it("refuse a waiver without a reason, in one line naming the key", () => {
     const message = errorOf(`${valid}\nwaivers:\n  - { id: AUTHN-02, reason: "" }\n`);
     expect(message).toContain("waivers");
+  });
+});
+
+describe("the BAIP/2 resource model", () => {
+  const resource = (lines: string) => `
+name: todo
+boot: { dockerfile: . }
+privilegedRoles: []
+identities: { generate: { users: 3, admins: 0 } }
+resources:
+  - name: task
+    reads: [{ method: GET, path: "/todos/{id}", who: owner }]
+${lines}`;
+
+  it("accepts creates, lists, deletes and actions with ids in path, query and body", () => {
+    const m = parseManifest(
+      resource(`    create: { method: POST, path: /todos, id: { pointer: /id } }
+    idField: id
+    record: /task
+    lists: [{ path: /todos, items: /todos }]
+    deletes: [{ method: POST, path: /todos/delete, who: owner, id: { in: body, key: id } }]
+    actions: [{ name: done, method: POST, path: /todos/done, id: { in: query, key: id }, changes: [done] }]
+    writable: { title: { kind: string, min: 1, max: 100 }, n: { kind: integer, min: 1, max: 5 } }
+    readOnly: { id: id, done: done }
+`),
+    );
+    const r = m.resources[0]!;
+    expect(r.create).toMatchObject({ method: "POST", who: "authenticated", perOwner: 1 });
+    expect(r.lists[0]).toMatchObject({ method: "GET", who: "authenticated", items: "/todos" });
+    expect(r.deletes[0]?.id).toEqual({ in: "body", key: "id" });
+    expect(r.actions[0]).toMatchObject({ who: "owner-or-privileged", body: {}, changes: ["done"] });
+    expect(m.privilegedRoles).toEqual([]);
+    expect(m.login).toEqual({ field: "username", caseInsensitive: false });
+  });
+
+  it("names what is missing or wrong in one line", () => {
+    expect(errorOf(resource("    create: { method: POST, path: /todos }\n"))).toBe(
+      "targets/x/target.yaml: resources[0].create.id: expected a mapping with one of the keys `pointer` or `location`",
+    );
+    expect(errorOf(resource("    deletes: [{ method: DELETE, path: /todos }]\n"))).toBe(
+      "targets/x/target.yaml: resources[0].deletes[0]: a path containing {id}, an `id: { in: query|body, key }`, or `self: true` (and no {id})",
+    );
+    expect(errorOf(resource("    private: [secret]\n"))).toBe(
+      "targets/x/target.yaml: resources[0].private[0]: a field declared under writable or readOnly (secret is neither)",
+    );
+    expect(
+      errorOf(resource("    create: { method: POST, path: /todos, id: { location: true } }\n")),
+    ).toBe(
+      "targets/x/target.yaml: resources[0].idField: the field holding the server-assigned id, declared under readOnly (e.g. idField: id with readOnly: { id: id }); username is not",
+    );
   });
 });

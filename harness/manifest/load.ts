@@ -213,7 +213,19 @@ interface SchemaNode {
 function schemaAt(path: readonly PropertyKey[]): SchemaNode | undefined {
   let node = unwrap(manifestSchema as unknown as SchemaNode);
   for (const part of path) {
-    const def = node._zod.def;
+    let def = node._zod.def;
+    if (def.type === "union" && typeof part === "string") {
+      // `create: seeded | { method, path, id }`: the option that has the key.
+      const option = (def.options as SchemaNode[])
+        .map(unwrap)
+        .find(
+          (o) =>
+            o._zod.def.type === "object" &&
+            (o._zod.def.shape as Record<string, unknown>)[part] !== undefined,
+        );
+      if (option === undefined) return undefined;
+      def = option._zod.def;
+    }
     if (def.type === "object" && typeof part === "string") {
       node = (def.shape as Record<string, SchemaNode>)[part]!;
     } else if (def.type === "array" && typeof part === "number") {

@@ -10,7 +10,7 @@ import type { TargetManifest } from "../manifest/schema.ts";
 import { createRunCertificates, type RunCertificates } from "../tls/certificates.ts";
 import { ContainerTarget } from "./containerTarget.ts";
 import { PROCESS_RUN_ID } from "./labels.ts";
-import { listedIdentities, TargetConfigError } from "./listedIdentities.ts";
+import { listedIdentities, TargetConfigError, withLogin } from "./listedIdentities.ts";
 import type { StartedTarget } from "./startedTarget.ts";
 import { resolveTargetImage } from "./targetImage.ts";
 import { UrlTarget } from "./urlTarget.ts";
@@ -39,7 +39,8 @@ export async function bootTarget(options: BootTargetOptions): Promise<StartedTar
   const { manifest, dir, signal } = options;
   const runId = options.runId ?? PROCESS_RUN_ID;
   signal?.throwIfAborted();
-  if ("url" in manifest.boot) return UrlTarget.start(manifest, dir, process.env, startedAt, signal);
+  if ("url" in manifest.boot)
+    return UrlTarget.start(manifest, dir, process.env, startedAt, signal, options.identities);
 
   if (manifest.plaintext !== undefined && "url" in manifest.plaintext) {
     throw new TargetConfigError(
@@ -48,7 +49,7 @@ export async function bootTarget(options: BootTargetOptions): Promise<StartedTar
   }
   const identities =
     options.identities !== undefined && options.identities.length > 0
-      ? options.identities
+      ? withLogin(manifest, options.identities)
       : listedIdentities(manifest);
   if (identities === undefined || identities.length === 0) {
     throw new TargetConfigError(

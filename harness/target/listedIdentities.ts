@@ -13,7 +13,7 @@ export function listedIdentities(
   env: NodeJS.ProcessEnv = process.env,
 ): Identity[] | undefined {
   if (!("list" in manifest.identities)) return undefined;
-  return manifest.identities.list.map((entry, i) => {
+  const listed = manifest.identities.list.map((entry, i) => {
     let password = entry.password;
     let passwordSource = `target ${manifest.name} manifest (identities.list[${i}].password)`;
     if (entry.passwordEnv !== undefined) {
@@ -35,4 +35,18 @@ export function listedIdentities(
       passwordSource,
     };
   });
+  if (manifest.login.field === "email") {
+    const i = listed.findIndex((identity) => identity.email === "");
+    if (i >= 0)
+      throw new TargetConfigError(
+        `target ${manifest.name}: identities.list[${i}] (${listed[i]!.username}): login.field is email, so each listed identity needs its \`email\``,
+      );
+  }
+  return withLogin(manifest, listed);
+}
+
+/** Identities with the Basic user name the manifest's `login.field` says. */
+export function withLogin(manifest: TargetManifest, identities: readonly Identity[]): Identity[] {
+  if (manifest.login.field === "username") return [...identities];
+  return identities.map((identity) => ({ ...identity, login: identity.email }));
 }

@@ -6,7 +6,7 @@ import { rootCertificates } from "node:tls";
 import type { Identity } from "../identity/identity.ts";
 import type { TargetManifest } from "../manifest/schema.ts";
 import { TargetBootError } from "./bootError.ts";
-import { listedIdentities, TargetConfigError } from "./listedIdentities.ts";
+import { listedIdentities, TargetConfigError, withLogin } from "./listedIdentities.ts";
 import type { StartedTarget } from "./startedTarget.ts";
 import { probeHttps } from "./tlsReadiness.ts";
 
@@ -34,11 +34,16 @@ export class UrlTarget implements StartedTarget {
     env: NodeJS.ProcessEnv = process.env,
     startedAt = Date.now(),
     signal?: AbortSignal,
+    /** Identities the suite registers itself (`identities.signUp`). */
+    generated?: readonly Identity[],
   ): Promise<UrlTarget> {
-    const identities = listedIdentities(manifest, env);
+    const identities =
+      "signUp" in manifest.identities && generated !== undefined && generated.length > 0
+        ? withLogin(manifest, generated)
+        : listedIdentities(manifest, env);
     if (identities === undefined) {
       throw new TargetConfigError(
-        `target ${manifest.name}: a URL target must list its accounts (identities.list): the harness cannot create users on a service it does not run`,
+        `target ${manifest.name}: a URL target must list its accounts (identities.list) or declare identities.signUp: the harness cannot create users on a service it does not run`,
       );
     }
     const caFile = env.BAIP_CA_FILE;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { expectOutcome } from "../lib/assertions.ts";
-import { ownRecordPairs } from "../lib/pairs.ts";
-import { readAs } from "../lib/resourceApi.ts";
+import { grantedOperations, ownRecordPairs } from "../lib/pairs.ts";
+import { perform } from "../lib/resourceApi.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -20,13 +20,17 @@ export const requirement: Requirement = {
       "Decode the Basic credentials as UTF-8 and split at the first ':' only (RFC 7617 section 2); compare the whole password.",
   },
   async check(ctx) {
-    // Every identity must get through, not a sample: run them all, then sample endpoints.
+    // Every identity must get through, not a sample: run them all, then sample the reads
+    // the owner may make of its own record (its snapshot read, self reads such as /me).
+    // The credentials carry the login the manifest names (the e-mail, where it says so).
     const pairs = ownRecordPairs(ctx);
     await ctx.property(
       [pairs, fc.nat()],
       async ({ actor, record }, n) => {
-        const readIndex = n % record.resource.reads.length;
-        const exchange = await readAs(ctx, actor, record, readIndex);
+        const reads = grantedOperations(ctx, { actor, record }, ["read"]);
+        const op = reads[n % reads.length];
+        if (op === undefined) return;
+        const exchange = await perform(ctx, actor, op, record);
         expectOutcome(
           exchange,
           ["success"],

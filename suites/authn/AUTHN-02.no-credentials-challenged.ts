@@ -1,6 +1,5 @@
-import { withNoStateChange } from "../lib/assertions.ts";
 import { expectBasicChallenge } from "../lib/challenge.ts";
-import { operations, perform } from "../lib/operations.ts";
+import { describeOperation, everyOperation, sendChangingNothing } from "../lib/operations.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -18,13 +17,13 @@ export const requirement: Requirement = {
   },
   dependsOn: ["AUTHN-01"],
   async check(ctx) {
-    await ctx.property([operations(ctx)], async (op) => {
-      const exchange = await withNoStateChange(ctx, `a ${op.kind} without credentials`, () =>
-        perform(ctx, op, {}),
-      );
+    // Every declared operation but those open to anyone: lists, creates, deletes and
+    // actions are as much behind the credentials as reads and updates.
+    await ctx.property([everyOperation(ctx)], async (c) => {
+      const exchange = await sendChangingNothing(ctx, c, {}, "a request without credentials");
       expectBasicChallenge(
         exchange,
-        `${op.kind} without credentials was not challenged`,
+        `${describeOperation(c.op)} without credentials was not challenged`,
         this.meta.remediation,
       );
     });

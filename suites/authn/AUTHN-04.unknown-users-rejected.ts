@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { unknownUsernames } from "../../harness/arbitraries/unknownUsernames.ts";
-import { usernameVariants } from "../../harness/arbitraries/usernameVariants.ts";
-import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
-import { operations, perform } from "../lib/operations.ts";
+import { loginOf } from "../../harness/identity/identity.ts";
+import { expectStatus } from "../lib/assertions.ts";
+import { loginVariants, unknownLogins } from "../lib/logins.ts";
+import { describeOperation, everyOperation, sendChangingNothing } from "../lib/operations.ts";
 import { anyIdentity } from "../lib/pairs.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
@@ -17,32 +17,32 @@ export const requirement: Requirement = {
       "An unknown user, or a case or whitespace variant of a real user name with the real password, answers 401; no state change.",
     references: referencesFor("AUTHN"),
     remediation:
-      "Look users up by their exact name (no case folding, no trimming) and reject unknown names with the same 401.",
+      "Look users up by their exact login (no trimming, and no case folding unless the manifest declares `login.caseInsensitive`) and reject unknown names with the same 401.",
   },
   dependsOn: ["AUTHN-01"],
   async check(ctx) {
-    const names = ctx.identities.all.map((i) => i.username);
-    // The real password of a real identity, under a name that is not that identity's.
+    // The real password of a real identity, under a login that is not that identity's:
+    // a variant of its own login (the e-mail where the manifest logs in by e-mail), or
+    // one nobody has.
+    const strangers = unknownLogins(ctx);
     const cases = anyIdentity(ctx).chain((identity) =>
       fc.record({
         identity: fc.constant(identity),
-        username: fc.oneof(usernameVariants(identity.username), unknownUsernames(names)),
-        op: operations(ctx),
+        login: fc.oneof(loginVariants(ctx, identity), strangers),
+        c: everyOperation(ctx),
       }),
     );
-    await ctx.property([cases], async ({ identity, username, op }) => {
+    await ctx.property([cases], async ({ identity, login, c }) => {
       const auth = {
-        username,
+        username: login,
         password: identity.password,
-        label: `Basic <${JSON.stringify(username)}: the real password of ${identity.username} from ${identity.passwordSource}>`,
+        label: `Basic <${JSON.stringify(login)}: the real password of ${identity.username} from ${identity.passwordSource}>`,
       };
-      const exchange = await withNoStateChange(ctx, `a ${op.kind} as an unknown user`, () =>
-        perform(ctx, op, { auth }),
-      );
+      const exchange = await sendChangingNothing(ctx, c, { auth }, "an unknown login");
       expectStatus(
         exchange,
         [401],
-        `user name ${JSON.stringify(username)} was accepted`,
+        `login ${JSON.stringify(login)} (not ${JSON.stringify(loginOf(identity))}) was accepted by ${describeOperation(c.op)}`,
         this.meta.remediation,
       );
     });

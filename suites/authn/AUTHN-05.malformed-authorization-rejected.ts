@@ -1,6 +1,7 @@
 import { malformedAuthorizationHeaders } from "../../harness/arbitraries/malformedAuthorizationHeaders.ts";
-import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
-import { operations, perform } from "../lib/operations.ts";
+import { loginOf } from "../../harness/identity/identity.ts";
+import { expectStatus } from "../lib/assertions.ts";
+import { describeOperation, everyOperation, sendChangingNothing } from "../lib/operations.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -20,18 +21,22 @@ export const requirement: Requirement = {
   async check(ctx) {
     // Half the headers carry a real identity's credentials under another scheme (Bearer,
     // Token, a made-up word...): a server that reads any scheme as Basic refuses every
-    // made-up credential, so only real ones show the defect.
-    const headers = malformedAuthorizationHeaders({ identities: ctx.identities.all });
-    await ctx.property([headers, operations(ctx)], async (header, op) => {
-      const exchange = await withNoStateChange(
+    // made-up credential, so only real ones show the defect. Real ones are the logins the
+    // service knows (the e-mail where the manifest logs in by e-mail).
+    const headers = malformedAuthorizationHeaders({
+      identities: ctx.identities.all.map((i) => ({ username: loginOf(i), password: i.password })),
+    });
+    await ctx.property([headers, everyOperation(ctx)], async (header, c) => {
+      const exchange = await sendChangingNothing(
         ctx,
-        `a ${op.kind} with a malformed Authorization header`,
-        () => perform(ctx, op, { rawAuthorization: header }),
+        c,
+        { rawAuthorization: header },
+        "a malformed Authorization header",
       );
       expectStatus(
         exchange,
         [401, 400, 431],
-        `malformed Authorization (${header.label}) was not rejected`,
+        `malformed Authorization (${header.label}) was not rejected by ${describeOperation(c.op)}`,
         this.meta.remediation,
         // The sentence says "never 2xx or 5xx": a 5xx fails it, not only ERR-01.
         { serverErrorFails: true },

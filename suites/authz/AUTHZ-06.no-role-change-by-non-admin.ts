@@ -1,17 +1,12 @@
 import fc from "fast-check";
 import { identityOverrideHeaders } from "../../harness/arbitraries/identityOverrideHeaders.ts";
-import type { Snapshot } from "../context.ts";
+import type { ResourceSpec } from "../../harness/manifest/schema.ts";
+import type { Snapshot, SuiteContext } from "../context.ts";
 import { RequirementFailure } from "../failure.ts";
-import { validBody } from "../lib/bodies.ts";
-import { anyRecord, writeCases } from "../lib/pairs.ts";
-import {
-  credentialsOf,
-  pathFor,
-  recordsOf,
-  targetFieldName,
-  toTargetBody,
-  writeEndpoint,
-} from "../lib/resourceApi.ts";
+import { describeOperation, everyOperation, requestOf } from "../lib/operations.ts";
+import { nonEmpty } from "../lib/pairs.ts";
+import { allRecords, type Operation, operationsOf, targetFieldName } from "../lib/resourceApi.ts";
+import { sameValue } from "../lib/sameState.ts";
 import { BFLA, referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -26,15 +21,33 @@ const ROLE_KEYS = fc.constantFrom(
   "user_role",
 );
 
-function roles(snapshot: Snapshot, roleFields: Map<string, string>): Map<string, unknown> {
+/** The contract field carrying a resource's role: its roleField, or a read-only `role`. */
+function roleFieldOf(resource: ResourceSpec): string | undefined {
+  return resource.roleField ?? (resource.readOnly.role !== undefined ? "role" : undefined);
+}
+
+/** resource name -> the field holding its records' roles, for resources that map one. */
+function roleFields(ctx: SuiteContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of ctx.resources) {
+    const field = roleFieldOf(r);
+    if (field !== undefined) out.set(r.name, field);
+  }
+  return out;
+}
+
+function roles(snapshot: Snapshot, fields: Map<string, string>): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [resource, records] of snapshot) {
-    const field = roleFields.get(resource);
+    const field = fields.get(resource);
     if (!field) continue;
     for (const [id, state] of records) out.set(`${resource} ${id}`, state[field]);
   }
   return out;
 }
+
+/** Operations that take a body a role key can ride in, on a record (creates are AUTHZ-08's). */
+const BODY_KINDS = new Set(["replace", "merge", "action"]);
 
 export const requirement: Requirement = {
   meta: {
@@ -48,72 +61,73 @@ export const requirement: Requirement = {
       "Make role read-only in the update schema, and let only privileged code paths change it.",
   },
   dependsOn: ["AUTHZ-05"],
+  notApplicable: (ctx) =>
+    roleFields(ctx).size === 0
+      ? "the API exposes no role (no resource declares a roleField or a read-only role)"
+      : undefined,
   async check(ctx) {
-    // role is a contract name; the manifest says which read-only field carries it.
-    const roleFields = new Map(
-      ctx.resources
-        .map((r) => [r.name, r.roleField ?? (r.readOnly.role !== undefined ? "role" : "")] as const)
-        .filter(([, f]) => f),
+    const fields = roleFields(ctx);
+    const actors = nonEmpty([...ctx.identities.unprivileged], "non-privileged identity");
+    const bodyWrite = (op: Operation) => BODY_KINDS.has(op.kind);
+    // Every write that carries a body (self writes too), on any record; weighted towards
+    // the likeliest escalation: a user setting `role` on its own role-carrying record
+    // (others' records are refused by AUTHZ-02 anyway).
+    const any = fc
+      .tuple(fc.constantFrom(...actors), everyOperation(ctx, bodyWrite))
+      .map(([actor, c]) => ({ actor, c }));
+    const ownRoleRecords = allRecords(ctx).filter(
+      (r) =>
+        fields.has(r.resource.name) &&
+        actors.some((a) => a.username === r.owner.username) &&
+        operationsOf(r.resource).some(bodyWrite),
     );
-    if (roleFields.size === 0) throw new Error("the manifest maps no role field");
-    // Weighted towards the likeliest escalation: a user setting `role` to a privileged
-    // role on its own record (others' records are refused by AUTHZ-02 anyway).
-    const pairs = fc.oneof(
-      {
-        weight: 2,
-        arbitrary: fc.constantFrom(...ctx.identities.unprivileged).map((actor) => ({
-          actor,
-          record: recordsOf(ctx, ctx.resources[0]!).find(
-            (r) => r.owner.username === actor.username,
-          )!,
-        })),
-      },
-      {
-        weight: 1,
-        arbitrary: fc
-          .tuple(fc.constantFrom(...ctx.identities.unprivileged), anyRecord(ctx))
-          .map(([actor, record]) => ({ actor, record })),
-      },
-    );
-    const privileged = fc.constantFrom<unknown>(...ctx.target.manifest.privilegedRoles);
-    const cases = writeCases(pairs, validBody).chain(({ actor, record, kind, body }) =>
-      fc.record({
-        actor: fc.constant(actor),
-        record: fc.constant(record),
-        kind: fc.constant(kind),
-        valid: fc.constant(body),
-        roleKey: fc.oneof(
-          { weight: 3, arbitrary: fc.constant("role") },
-          { weight: 1, arbitrary: ROLE_KEYS },
-        ),
-        roleValue: fc.oneof(
-          { weight: 3, arbitrary: privileged },
-          { weight: 1, arbitrary: fc.constantFrom<unknown>(true, 1, ["admin"]) },
-        ),
-        headers: fc.option(identityOverrideHeaders(record.owner.username), { nil: {} }),
-      }),
-    );
+    const own = ownRoleRecords.map((record) => ({
+      weight: 2,
+      arbitrary: everyOperation(ctx, (op) => bodyWrite(op) && op.resource === record.resource).map(
+        (c) => ({ actor: record.owner, c: { ...c, record } }),
+      ),
+    }));
+    const privileged = ctx.target.manifest.privilegedRoles;
+    const cases = fc
+      .oneof(...own, { weight: Math.max(1, own.length), arbitrary: any })
+      .chain(({ actor, c }) =>
+        fc.record({
+          actor: fc.constant(actor),
+          c: fc.constant(c),
+          roleKey: fc.oneof(
+            { weight: 3, arbitrary: fc.constant("role") },
+            { weight: 1, arbitrary: ROLE_KEYS },
+          ),
+          roleValue: fc.oneof(
+            {
+              weight: 3,
+              arbitrary: fc.constantFrom<unknown>(
+                ...(privileged.length > 0 ? privileged : ["admin"]),
+              ),
+            },
+            { weight: 1, arbitrary: fc.constantFrom<unknown>(true, 1, ["admin"]) },
+          ),
+          headers: fc.option(identityOverrideHeaders(c.record?.owner.username ?? actor.username), {
+            nil: {},
+          }),
+        }),
+      );
     await ctx.property(
       [cases],
-      async ({ actor, record, kind, valid, roleKey, roleValue, headers }) => {
-        const before = roles(await ctx.snapshot(), roleFields);
-        const ep = writeEndpoint(record.resource, kind)!;
-        const key = roleKey === "role" ? targetFieldName(record.resource, "role") : roleKey;
-        const exchange = await ctx.send({
-          method: ep.method,
-          path: pathFor(ep.path, record.id),
-          auth: credentialsOf(actor),
-          headers,
-          json: { ...toTargetBody(record.resource, valid), [key]: roleValue },
-        });
+      async ({ actor, c, roleKey, roleValue, headers }) => {
+        const before = roles(await ctx.snapshot(), fields);
+        const resource = c.op.resource;
+        const key =
+          roleKey === "role" ? targetFieldName(resource, roleFieldOf(resource) ?? "role") : roleKey;
+        const request = requestOf(c, actor, { headers });
+        const body = request.json !== null && typeof request.json === "object" ? request.json : {};
+        const exchange = await ctx.send({ ...request, json: { ...body, [key]: roleValue } });
         ctx.markDirty();
-        const after = roles(await ctx.snapshot(), roleFields);
-        const changed = [...before].filter(
-          ([k, v]) => JSON.stringify(after.get(k)) !== JSON.stringify(v),
-        );
+        const after = roles(await ctx.snapshot(), fields);
+        const changed = [...before].filter(([k, v]) => !sameValue(after.get(k), v));
         if (changed.length > 0) {
           throw new RequirementFailure({
-            title: `${actor.username} (${actor.role}) changed a role with ${JSON.stringify(key)}: ${JSON.stringify(roleValue)}`,
+            title: `${actor.username} (${actor.role}) changed a role through ${describeOperation(c.op)} with ${JSON.stringify(key)}: ${JSON.stringify(roleValue)}`,
             expected: "every role read back unchanged",
             actual:
               changed

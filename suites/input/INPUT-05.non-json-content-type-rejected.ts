@@ -1,9 +1,17 @@
 import fc from "fast-check";
 import { nonJsonContentTypes } from "../../harness/arbitraries/nonJsonContentTypes.ts";
 import { expectStatus, withNoStateChange } from "../lib/assertions.ts";
-import { validBody } from "../lib/bodies.ts";
-import { authorisedWrites, describeWrite, writeRawAs } from "../lib/inputCases.ts";
-import { type OwnedRecord, toTargetBody, type WriteKind } from "../lib/resourceApi.ts";
+import {
+  authorisedBodies,
+  type BodyEntry,
+  type BodyTarget,
+  describeTarget,
+  jsonObjectText,
+  noBodyOperation,
+  sendBody,
+  validEntries,
+  withBodyId,
+} from "../lib/inputCases.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -17,16 +25,15 @@ function escapeXml(s: string): string {
  * The valid body as the JSON text a lenient parser would still read, or encoded the way
  * the declared media type says (form fields, multipart parts, XML elements), so that a
  * target parsing regardless of Content-Type, and one accepting form posts, both show.
+ * Either way the body is an object, so it carries the record id where the operation
+ * takes it in the body.
  */
-function encodings(
-  record: OwnedRecord,
-  body: Record<string, unknown>,
-  contentType: string | undefined,
-) {
-  const fields = Object.entries(toTargetBody(record.resource, body)).map(
-    ([k, v]) => [k, String(v)] as const,
+function encodings(t: BodyTarget, valid: readonly BodyEntry[], contentType: string | undefined) {
+  const entries = withBodyId(t, valid);
+  const fields = entries.map(
+    ([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)] as const,
   );
-  const json = JSON.stringify(Object.fromEntries(fields));
+  const json = jsonObjectText(entries);
   const media = contentType?.split(";")[0]?.trim().toLowerCase();
   const native =
     media === "application/x-www-form-urlencoded"
@@ -39,9 +46,9 @@ function encodings(
             )
             .join("")}--${BOUNDARY}--\r\n`
         : media?.endsWith("xml")
-          ? `<?xml version="1.0" encoding="UTF-8"?><${record.resource.name}>${fields
+          ? `<?xml version="1.0" encoding="UTF-8"?><${t.op.resource.name}>${fields
               .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
-              .join("")}</${record.resource.name}>`
+              .join("")}</${t.op.resource.name}>`
           : undefined;
   return native === undefined
     ? fc.constant({ encoding: "JSON text", data: json })
@@ -51,11 +58,11 @@ function encodings(
       );
 }
 
-function validBodyWithContentType(record: OwnedRecord, kind: WriteKind) {
+function validBodyWithContentType(t: BodyTarget) {
   return fc
-    .tuple(validBody(record.resource, kind), nonJsonContentTypes({ boundary: BOUNDARY }))
-    .chain(([body, contentType]) =>
-      encodings(record, body, contentType).map((encoded) => ({ contentType, ...encoded })),
+    .tuple(validEntries(t.op), nonJsonContentTypes({ boundary: BOUNDARY }))
+    .chain(([valid, contentType]) =>
+      encodings(t, valid, contentType).map((encoded) => ({ contentType, ...encoded })),
     );
 }
 
@@ -68,18 +75,19 @@ export const requirement: Requirement = {
     sentence: "A body with a non-JSON `Content-Type` answers 415 or 400.",
     references: referencesFor("INPUT"),
     remediation:
-      "Require Content-Type: application/json on updates and answer 415 otherwise; do not parse bodies with force=True or fall back to form data.",
+      "Require Content-Type: application/json on every body (updates and creates) and answer 415 otherwise; do not parse bodies with force=True or fall back to form data.",
   },
   dependsOn: ["INPUT-04"],
+  notApplicable: (ctx) => noBodyOperation(ctx),
   async check(ctx) {
-    const cases = authorisedWrites(ctx, validBodyWithContentType);
+    // Creates too: one that succeeds made a record from a body it should have refused
+    // (deleted again at restore); an update must also leave every record as it was.
+    const cases = authorisedBodies(ctx, validBodyWithContentType);
     await ctx.property([cases], async (c) => {
       const { contentType, encoding, data } = c.body;
-      const what = `${describeWrite(c)} with a valid body as ${encoding} and ${contentType === undefined ? "no Content-Type" : `Content-Type: ${contentType}`}`;
-      const write = await withNoStateChange(ctx, what, () =>
-        writeRawAs(ctx, c.actor, c.record, c.kind, data, contentType),
-      );
-      expectStatus(write, [415, 400], `${what} was not rejected`, this.meta.remediation);
+      const what = `${describeTarget(c)} with a valid body as ${encoding} and ${contentType === undefined ? "no Content-Type" : `Content-Type: ${contentType}`}`;
+      const sent = await withNoStateChange(ctx, what, () => sendBody(ctx, c, data, contentType));
+      expectStatus(sent, [415, 400], `${what} was not rejected`, this.meta.remediation);
     });
   },
 };

@@ -4,12 +4,14 @@ import type { Exchange } from "../../harness/http/exchange.ts";
 import type { Snapshot, SuiteContext } from "../context.ts";
 import { Inconclusive, RequirementFailure } from "../failure.ts";
 import { caseNotJudged } from "./judging.ts";
+import type { OwnedRecord } from "./resourceApi.ts";
 import {
   describeExchange,
   type ResponseClass,
   responseClassOf,
   responseClassOfStatus,
 } from "./responseClass.ts";
+import { sameState } from "./sameState.ts";
 
 export interface ExpectOptions {
   /**
@@ -81,6 +83,15 @@ export function expectStatus(
   });
 }
 
+export interface NoStateChangeOptions {
+  /**
+   * Records the action may rightly change (AUTHZ-03: the actor's own, by a self update or
+   * a create), left out of the comparison. Where they did change (rightly or not, no
+   * finding of this check), the run's records are put back before the next case.
+   */
+  except?: (record: OwnedRecord) => boolean;
+}
+
 /**
  * The contract's integrity rule: read the records back before and after `action` (as
  * their owners) and require them identical. Status codes alone never prove integrity;
@@ -91,6 +102,7 @@ export async function withNoStateChange<T>(
   ctx: SuiteContext,
   what: string,
   action: () => Promise<T>,
+  options: NoStateChangeOptions = {},
 ): Promise<T> {
   let before: Snapshot;
   try {
@@ -102,14 +114,35 @@ export async function withNoStateChange<T>(
   }
   const result = await action();
   const after = await ctx.snapshot();
+  const excepted = options.except ? ctx.records.filter(options.except) : [];
+  if (excepted.some((r) => changedBetween(before, after, r))) ctx.markDirty();
   try {
-    ctx.expectUnchanged(before, after, what);
+    ctx.expectUnchanged(without(before, excepted), without(after, excepted), what);
   } catch (error) {
     // The finding is about the action's request: name it by that operation.
     if (error instanceof RequirementFailure && isExchange(result)) error.detail.exchange ??= result;
     throw error;
   }
   return result;
+}
+
+function changedBetween(before: Snapshot, after: Snapshot, record: OwnedRecord): boolean {
+  const a = before.get(record.resource.name)?.get(record.id);
+  const b = after.get(record.resource.name)?.get(record.id);
+  return a === undefined || b === undefined || !sameState(a, b) || !sameState(b, a);
+}
+
+/** The snapshot without these records (the same snapshot where there are none). */
+function without(snapshot: Snapshot, records: readonly OwnedRecord[]): Snapshot {
+  if (records.length === 0) return snapshot;
+  const left = (resource: string, id: string) =>
+    !records.some((r) => r.resource.name === resource && r.id === id);
+  return new Map(
+    [...snapshot].map(([resource, byId]) => [
+      resource,
+      new Map([...byId].filter(([id]) => left(resource, id))),
+    ]),
+  );
 }
 
 function isExchange(value: unknown): value is Exchange {

@@ -28,3 +28,27 @@ export function expectPlaintextRefused(
     kind: `answered ${status} over plaintext`,
   });
 }
+
+/**
+ * TLS-02 for creates: the ids the creator lists after the plaintext request are those it
+ * listed before. A service that processes the create and then redirects has added one.
+ */
+export function expectNothingCreated(
+  before: ReadonlySet<string>,
+  after: ReadonlySet<string> | undefined,
+  exchange: Exchange,
+  what: string,
+  hint: string,
+): void {
+  if (after === undefined) return; // the list did not answer: the status judged the case
+  const added = [...after].filter((id) => !before.has(id));
+  if (added.length === 0) return;
+  throw new RequirementFailure({
+    title: `${what}: a record was created`,
+    expected: "the creator's list unchanged (nothing processed over plaintext)",
+    actual: `${describeExchange(exchange)}; the list now also shows ${added.join(", ")}`,
+    hint,
+    exchange,
+    kind: "created a record over plaintext",
+  });
+}

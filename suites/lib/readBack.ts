@@ -1,12 +1,14 @@
 import type { Exchange } from "../../harness/http/exchange.ts";
 import type { SuiteContext } from "../context.ts";
 import { RequirementFailure } from "../failure.ts";
-import { fromTargetRecord, jsonOf, type OwnedRecord, readAs } from "./resourceApi.ts";
+import type { OwnedRecord } from "./resourceApi.ts";
 import { describeExchange } from "./responseClass.ts";
+import { sameValue } from "./sameState.ts";
 
 /**
- * Read the record back as its owner and require each written field to hold exactly the
- * value sent (code point for code point), and every field in `unchanged` to be as before.
+ * Read the record back as its owner (ctx.readRecord, the one read-back) and require each
+ * written field to hold the value sent, and every field in `unchanged` to be as before,
+ * by the one equality rule (sameValue).
  */
 export async function expectReadBack(
   ctx: SuiteContext,
@@ -17,19 +19,21 @@ export async function expectReadBack(
   hint: string,
   write?: Exchange,
 ): Promise<void> {
-  const read = await readAs(ctx, record.owner, record);
-  const state = fromTargetRecord(record.resource, jsonOf(read));
-  if (!state) {
+  const read = await ctx.readRecord(record);
+  if (!("state" in read)) {
     throw new RequirementFailure({
       title: `${what}: the record could not be read back by its owner`,
       expected: "200 with the record",
-      actual: describeExchange(read),
+      actual: describeExchange(read.exchange),
       hint,
-      exchange: read,
+      exchange: write ?? read.exchange,
       kind: "the owner could not read it back",
     });
   }
-  const wrong = Object.entries({ ...unchanged, ...written }).filter(([k, v]) => state[k] !== v);
+  const state = read.state;
+  const wrong = Object.entries({ ...unchanged, ...written }).filter(
+    ([k, v]) => !sameValue(state[k], v),
+  );
   if (wrong.length === 0) return;
   throw new RequirementFailure({
     kind: "the read-back differs from what was written",

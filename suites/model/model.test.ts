@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { Identity } from "../../harness/identity/identity.ts";
+import type { OwnedRecord } from "../lib/resourceApi.ts";
 import type { RequirementResult } from "../result.ts";
 import { runTarget } from "../runner/runTarget.ts";
 import { createFakeTarget, type FakeDefect } from "../testing/fakeTarget.ts";
 import { requirement as MODEL_01 } from "./MODEL-01.operations-agree-with-model.ts";
+import { addCreated, entryOf, type Model } from "./model.ts";
+import { createTaskFake, TASK_IDENTITIES, type TaskDefect, taskManifest } from "./taskFake.ts";
 
 async function run(
   defects: FakeDefect[],
@@ -84,5 +88,86 @@ describe("MODEL-01 against the in-process fake", () => {
       failures: result.failures,
     });
     for (const p of passwords) expect(shown).not.toContain(p);
+  });
+});
+
+describe("MODEL-01 against the in-process BAIP/2 task service", () => {
+  async function runTasks(
+    defects: TaskDefect[],
+    options: { reuseIds?: boolean; seed?: number; numRuns?: number } = {},
+  ) {
+    const fake = createTaskFake({ defects, reuseIds: options.reuseIds ?? false });
+    const outcome = await runTarget(fake.target, fake.sender, [MODEL_01], {
+      numRuns: options.numRuns ?? 100,
+      seed: options.seed ?? 424242,
+    });
+    return { fake, result: outcome.requirements[0]! };
+  }
+
+  it("passes on the compliant service, exercising every kind of operation", async () => {
+    const { result, fake } = await runTasks([]);
+    expect(result.status, text(result)).toBe("passed");
+    const seen = new Set(
+      fake.exchanges.map((e) => {
+        const path = new URL(e.request.url).pathname.replace(/\d+/g, "{id}");
+        return `${e.request.method} ${path} ${e.response?.status}`;
+      }),
+    );
+    for (const s of [
+      "POST /tasks 201",
+      "GET /tasks 200",
+      "GET /task 200",
+      "GET /task 404",
+      "PUT /task 200",
+      "PATCH /tasks/{id} 200",
+      "DELETE /tasks/{id} 204",
+      "DELETE /tasks/{id} 404",
+      "POST /tasks/delete 204",
+      "POST /tasks/complete 200",
+      "POST /tasks/complete 404",
+      "PATCH /me 200",
+      "PATCH /me 422",
+      "GET /me 401",
+    ])
+      expect(seen).toContain(s);
+  });
+
+  it("passes on a service that hands a deleted task's id to the next one", async () => {
+    const { result } = await runTasks([], { reuseIds: true });
+    expect(result.status, text(result)).toBe("passed");
+  });
+
+  it("a deleted record whose id a later create reuses is no longer judged by that id", () => {
+    const task = taskManifest().resources[1]!;
+    const [alice, bob] = TASK_IDENTITIES as [Identity, Identity];
+    const old: OwnedRecord = { resource: task, id: "7", owner: alice, key: "task#alice#0" };
+    const model: Model = {
+      entries: new Map([[old.key, { record: old, state: undefined, superseded: false }]]),
+      created: new Map(),
+    };
+    const made: OwnedRecord = { resource: task, id: "7", owner: bob, key: "task#7" };
+    addCreated(model, made, { id: 7, title: "t" });
+    expect(entryOf(model, { key: old.key })).toBeUndefined();
+    expect(entryOf(model, { resource: "task", latest: 0 })?.record).toBe(made);
+    expect(entryOf(model, { resource: "task", latest: 1 })).toBeUndefined();
+  });
+
+  const cases: [TaskDefect, RegExp][] = [
+    ["deleteByBodyIdUnchecked", /deletes task .* via POST \/tasks\/delete.*expected refusal/s],
+    ["completeUnchecked", /complete.*expected refusal.*\(success\)/s],
+    ["queryReadUnchecked", /via read #1.*expected refusal.*\(success\)/s],
+    ["listShowsAll", /the list shows task .* who may not read it/s],
+    ["listKeepsDeleted", /the list shows task \d+, deleted earlier/s],
+    ["softDelete", /still readable after its delete succeeded/s],
+    ["completeClearsNotes", /complete.*read-back.*disagrees.*notes=/s],
+    ["createDropsNotes", /creates a task.*read-back.*disagrees.*notes=/s],
+    ["patchMeIgnored", /PATCH account.*read-back.*disagrees.*display_name=/s],
+  ];
+  it.each(cases)("fails on %s, shrunk to a short sequence", async (defect, reason) => {
+    const { result } = await runTasks([defect]);
+    expect(result.status, text(result)).toBe("failed");
+    expect(text(result)).toMatch(reason);
+    expect(steps(result)).toBeGreaterThan(0);
+    expect(steps(result)).toBeLessThanOrEqual(3);
   });
 });

@@ -35,6 +35,8 @@ export interface ConformanceOptions {
   path?: string;
   /** Targets booted and run at the same time. */
   parallel?: number;
+  /** Every case one at a time instead of concurrent batches on the passing path. */
+  serial?: boolean;
   shard?: { index: number; count: number };
   /** Bound on one target's run (boot excluded), ms; then it is INCONCLUSIVE. */
   targetTimeoutMs?: number;
@@ -98,6 +100,18 @@ export async function runConformance(options: ConformanceOptions): Promise<RunRe
 }
 
 /**
+ * The identities a run makes for a target: `generate` writes them to users.json, `signUp`
+ * registers them through the API at the start of the run (no privileged role: a sign-up
+ * grants none); none for a listed target.
+ */
+export function generatedIdentities(manifest: TargetManifest, seed: number) {
+  const ids = manifest.identities;
+  if ("generate" in ids) return sampleIdentities(seed, ids.generate);
+  if ("signUp" in ids) return sampleIdentities(seed, { users: ids.signUp.users, admins: 0 });
+  return [];
+}
+
+/**
  * Boot one target as a run does: identities generated from the run's seed (so `--seed`
  * regenerates the same users.json), a CA made for this run. `conformance boot` uses it
  * too, so that what a user pokes at by hand is what the suite ran against.
@@ -108,8 +122,7 @@ export async function bootForRun(
   options: { signal?: AbortSignal; runId?: string } = {},
 ): Promise<{ target: StartedTarget; tls: RunCertificates }> {
   const { manifest } = loaded;
-  const generate = "generate" in manifest.identities ? manifest.identities.generate : undefined;
-  const identities = generate ? sampleIdentities(seed, generate) : [];
+  const identities = generatedIdentities(manifest, seed);
   const tls = await createRunCertificates({ runId: manifest.name });
   const target = await bootTarget({
     manifest,
@@ -157,7 +170,7 @@ async function runOneTarget(
     name = manifest.name;
     if (options.signal?.aborted) return inconclusive("run interrupted before boot");
     log(`${name}: booting`);
-    const generate = "generate" in manifest.identities ? manifest.identities.generate : undefined;
+    const generate = !("list" in manifest.identities) || undefined;
     ({ target } = await bootForRun(loaded, options.seed, {
       signal: options.signal,
       ...(options.runId === undefined ? {} : { runId: options.runId }),
@@ -179,6 +192,7 @@ async function runOneTarget(
       numRuns: options.numRuns,
       seed: options.seed,
       path: options.path,
+      ...(options.serial ? { serial: true } : {}),
       signal: deadline,
       replayCommand: replayCommand(options, source),
       toCurl: (e) => toCurl(e, { credentialsFrom: credentialsFromLabel }),

@@ -20,6 +20,11 @@ export interface RunTargetOptions {
   seed: number;
   /** Replay: fast-check path of one failure (with `only` naming its requirement). */
   path?: string;
+  /**
+   * Every case one at a time (see PropertyRunner.runInBatches). Default: batches for
+   * container targets, serial for URL targets.
+   */
+  serial?: boolean;
   signal?: AbortSignal;
   onProgress?: (event: {
     requirement: string;
@@ -99,8 +104,17 @@ export async function runTarget(
     numRuns: options.numRuns,
     seed: options.seed,
     path: options.path,
+    // A URL target cannot be reset: a batch whose cases changed what the API cannot put
+    // back would leave the serial replay nothing to find. Batches only where any change
+    // can be undone (a container), unless the caller decides.
+    serial: options.serial ?? "url" in target.manifest.boot,
     onExchange,
     signal: options.signal,
+  });
+  // Sign-ups, records created through the API, the baseline read back (docs/SPEC.md 1b).
+  // A target gone or a run interrupted here leaves every requirement inconclusive below.
+  await ctx.establish().catch((error: unknown) => {
+    if (!(error instanceof Inconclusive)) throw error;
   });
 
   const results = new Map<string, RequirementResult>();
@@ -236,6 +250,9 @@ async function runOne(
       reasonKind: "precondition",
     };
   }
+  const notApplicable = requirement.notApplicable?.(ctx);
+  if (notApplicable !== undefined)
+    return { ...result, status: "skipped", reason: notApplicable, reasonKind: "precondition" };
   if (options.signal?.aborted)
     return {
       ...result,
@@ -288,6 +305,16 @@ async function runOne(
     };
   }
   const notJudged = stopped ?? ctx.inconclusive;
+  const lost = ctx.lostRecords[0];
+  if (notJudged?.kind === "precondition" && lost !== undefined)
+    // Nothing left to draw from because records were lost: that is the reason to name.
+    return {
+      ...result,
+      ...counts,
+      status: "inconclusive",
+      reason: `records were left out of the run: ${lost.reason}`,
+      reasonKind: "state-unreadable",
+    };
   if (notJudged) {
     return {
       ...result,
@@ -307,6 +334,16 @@ async function runOne(
       reasonKind: "positive-control",
     };
   }
+  // A URL target's record the suite could not put back was left out: what ran without
+  // it cannot claim the pass it would have needed that record for (docs/SPEC.md 1b).
+  if (lost !== undefined)
+    return {
+      ...result,
+      ...counts,
+      status: "inconclusive",
+      reason: `no failure found, but not every record could be exercised: ${lost.reason}`,
+      reasonKind: "state-unreadable",
+    };
   return { ...result, ...counts };
 }
 

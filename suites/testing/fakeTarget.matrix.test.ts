@@ -53,10 +53,15 @@ const why = (r: RequirementResult) =>
   `${r.id}: ${r.status} ${r.failures?.[0]?.title ?? r.reason ?? ""}`;
 
 describe("FAKE_DEFECTS tells the truth, over the whole catalogue", () => {
-  it("the compliant fake passes every requirement", async () => {
+  it("the compliant fake passes every requirement its API can exercise", async () => {
     const byId = await run([]);
     expect([...byId.keys()]).toEqual(CATALOGUE.map((r) => r.meta.id));
-    for (const r of byId.values()) expect(r.status, why(r)).toBe("passed");
+    // The fake is the BAIP/1 user API: no list and no create, so nothing for AUTHZ-07/08.
+    const skipped = new Set(["AUTHZ-07", "AUTHZ-08"]);
+    for (const r of byId.values()) {
+      expect(r.status, why(r)).toBe(skipped.has(r.id) ? "skipped" : "passed");
+      if (skipped.has(r.id)) expect(r.reasonKind).toBe("precondition");
+    }
   });
 
   it.each(Object.keys(FAKE_DEFECTS) as FakeDefect[])("%s", async (defect) => {

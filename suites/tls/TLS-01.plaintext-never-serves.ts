@@ -1,9 +1,8 @@
-import fc from "fast-check";
 import { expectBodyFree } from "../lib/assertions.ts";
-import { authorisedWriters } from "../lib/pairs.ts";
+import { describeOperation, grantedOperationCases, requestOf } from "../lib/operations.ts";
 import { expectPlaintextRefused } from "../lib/plaintext.ts";
-import { readAs } from "../lib/resourceApi.ts";
-import { leakableValues } from "../lib/secrets.ts";
+import { recordsOf, writableFields } from "../lib/resourceApi.ts";
+import { baselineValuesOf } from "../lib/secrets.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -22,15 +21,24 @@ export const requirement: Requirement = {
   dependsOn: ["AUTHZ-05"],
   preconditions: ["plaintext-port"],
   async check(ctx) {
-    await ctx.property([authorisedWriters(ctx), fc.nat()], async ({ actor, record }, n) => {
-      const readIndex = n % record.resource.reads.length;
-      const exchange = await readAs(ctx, actor, record, readIndex, { transport: "plaintext" });
-      const what = `${actor.username} read ${record.owner.username}'s record over plaintext HTTP`;
+    // Every operation the identity may perform over TLS (reads, lists, creates, updates,
+    // deletes, actions): only the transport makes it wrong.
+    await ctx.property([grantedOperationCases(ctx)], async (c) => {
+      const { actor, record, op } = c;
+      const exchange = await ctx.send(requestOf(c, actor, { transport: "plaintext" }));
+      // A served write, delete or create changed something: put it back before the next case.
+      if (op.kind !== "read" && op.kind !== "list") ctx.markDirty();
+      const what = `${actor.username} sent ${describeOperation(op)} over plaintext HTTP`;
       expectPlaintextRefused(exchange, `${what} and was served`, this.meta.remediation);
+      // The writable values of the record it named (for a list or a create, of every
+      // record of the actor's there): the id and owner name are in the request itself.
+      const shown = recordsOf(ctx, op.resource).filter(
+        (r) => r === record || r.owner.username === actor.username,
+      );
       expectBodyFree(
         exchange,
-        leakableValues(record),
-        `${what}: the body carries the record`,
+        shown.flatMap((r) => writableFields(r.resource).map((f) => baselineValuesOf(ctx, r)[f])),
+        `${what}: the body carries field values`,
         this.meta.remediation,
       );
     });

@@ -1,8 +1,11 @@
 import { withNoStateChange } from "../lib/assertions.ts";
-import { validBody } from "../lib/bodies.ts";
-import { authorisedWriters, writeCases, wrote } from "../lib/pairs.ts";
-import { expectPlaintextRefused } from "../lib/plaintext.ts";
-import { writeAs } from "../lib/resourceApi.ts";
+import {
+  describeOperation,
+  grantedOperationCases,
+  listedIds,
+  requestOf,
+} from "../lib/operations.ts";
+import { expectNothingCreated, expectPlaintextRefused } from "../lib/plaintext.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -21,16 +24,23 @@ export const requirement: Requirement = {
   dependsOn: ["AUTHZ-05"],
   preconditions: ["plaintext-port"],
   async check(ctx) {
-    // Writes the actor is allowed to make over TLS: only the transport makes them wrong.
-    await ctx.property(
-      [writeCases(authorisedWriters(ctx), validBody)],
-      async ({ actor, record, kind, body }) => {
-        const what = `${actor.username} ${wrote(kind)} ${record.owner.username}'s record over plaintext HTTP`;
-        const exchange = await withNoStateChange(ctx, what, () =>
-          writeAs(ctx, actor, record, kind, body, { transport: "plaintext" }),
-        );
-        expectPlaintextRefused(exchange, `${what} and it succeeded`, this.meta.remediation);
-      },
-    );
+    // Updates, deletes, actions and creates the actor is allowed to make over TLS: only the
+    // transport makes them wrong. The read-back sees changed and deleted records; a create
+    // adds none it knows, so the actor's list is compared around it.
+    const changing = grantedOperationCases(ctx, (op) => op.kind !== "read" && op.kind !== "list");
+    await ctx.property([changing], async (c) => {
+      const { actor, record, op } = c;
+      const what = `${actor.username} sent ${describeOperation(op)} on ${record.owner.username}'s ${op.resource.name} over plaintext HTTP`;
+      const listedBefore =
+        op.kind === "create" ? await listedIds(ctx, actor, op.resource) : undefined;
+      const exchange = await withNoStateChange(ctx, what, () =>
+        ctx.send(requestOf(c, actor, { transport: "plaintext" })),
+      );
+      expectPlaintextRefused(exchange, `${what} and it succeeded`, this.meta.remediation);
+      if (listedBefore !== undefined) {
+        const listedAfter = await listedIds(ctx, actor, op.resource);
+        expectNothingCreated(listedBefore, listedAfter, exchange, what, this.meta.remediation);
+      }
+    });
   },
 };

@@ -1,7 +1,5 @@
-import fc from "fast-check";
-import { authorisedWriters } from "../lib/pairs.ts";
+import { describeOperation, grantedOperationCases, requestOf } from "../lib/operations.ts";
 import { expectPlaintextRefused } from "../lib/plaintext.ts";
-import { readAs } from "../lib/resourceApi.ts";
 import { referencesFor } from "../references.ts";
 import type { Requirement } from "../requirement.ts";
 
@@ -19,13 +17,14 @@ export const requirement: Requirement = {
   },
   preconditions: ["plaintext-port"],
   async check(ctx) {
-    await ctx.property([authorisedWriters(ctx), fc.nat()], async ({ actor, record }, n) => {
-      const exchange = await readAs(ctx, actor, record, n % record.resource.reads.length, {
-        transport: "plaintext",
-      });
+    // Reads and lists: the credentials are what is judged, and these change nothing even
+    // where the port serves them (TLS-01 and TLS-02 judge the rest).
+    const reads = grantedOperationCases(ctx, (op) => op.kind === "read" || op.kind === "list");
+    await ctx.property([reads], async (c) => {
+      const exchange = await ctx.send(requestOf(c, c.actor, { transport: "plaintext" }));
       expectPlaintextRefused(
         exchange,
-        `${actor.username}'s credentialed request on the plaintext port was not refused`,
+        `${c.actor.username}'s credentialed ${describeOperation(c.op)} on the plaintext port was not refused`,
         this.meta.remediation,
         false,
       );

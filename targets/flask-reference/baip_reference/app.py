@@ -25,7 +25,7 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
-from . import basic_auth, errors, policy, validation
+from . import basic_auth, errors, latency, policy, validation
 from .users import User, UserStore
 
 DEFAULT_USERS_FILE = "/run/conformance/users.json"  # docs/SPEC.md section 2
@@ -49,6 +49,9 @@ def create_app(users: UserStore | None = None) -> Flask:
     errors.register(app)
     app.after_request(add_security_headers)
     app.after_request(discard_unread_body)
+    # Off unless BAIP_DELAY_MS is set: the benchmark's stand-in for a slower service
+    # (a database, a network hop), see latency.py. Outermost, so nothing escapes it.
+    app.wsgi_app = latency.delayed(app.wsgi_app, latency.delay_seconds())  # type: ignore[method-assign]
     return app
 
 
