@@ -29,6 +29,8 @@ export interface ProbeInput {
   parallel: number;
   runId: string;
   only?: string[];
+  /** Passed on to runConformance (undefined: its default). */
+  serial?: boolean;
 }
 
 export interface ProbeRequirement {
@@ -172,6 +174,7 @@ const result = await runConformance({
   parallel: input.parallel,
   runId: input.runId,
   ...(input.only ? { only: input.only } : {}),
+  ...(input.serial !== undefined ? { serial: input.serial } : {}),
   log,
 });
 const wallMs = performance.now() - started;

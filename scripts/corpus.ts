@@ -1,4 +1,4 @@
-// `npm run corpus -- --seeds N [--runs R] [--only-targets a,b] [--out file.md]`: the corpus
+// `npm run corpus -- --seeds N [--runs R] [--only-targets a,b] [--out file.md] [--serial]`: the corpus
 // at N fixed seeds (20261128 first, the corpus test's), to see whether what the corpus test
 // proves at one seed holds by design or by chance. Prints, per target, the listed IDs
 // missed and the unlisted IDs failed (false alarms) at each seed, and the verdicts other
@@ -24,7 +24,7 @@ import {
 } from "../suites/testing/corpus.ts";
 
 const USAGE =
-  "usage: npm run corpus -- --seeds N [--runs R] [--only-targets a,b] [--out file.md] [--verbose]";
+  "usage: npm run corpus -- --seeds N [--runs R] [--only-targets a,b] [--out file.md] [--serial] [--verbose]";
 
 function positive(name: string, value: string | undefined, fallback?: number): number {
   const n = Number(value ?? fallback);
@@ -40,6 +40,7 @@ async function main(): Promise<number> {
       "only-targets": { type: "string" },
       out: { type: "string" },
       verbose: { type: "boolean", default: false },
+      serial: { type: "boolean", default: false },
     },
   });
 
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
       const run = await runCorpus(targets, {
         seed,
         numRuns,
+        ...(values.serial ? { serial: true } : {}),
         ...(values.verbose ? { log: (l: string) => process.stderr.write(`  ${l}\n`) } : {}),
       });
       const judgements = judgeRun(run, targets);

@@ -41,6 +41,14 @@ const RUNS = Number(process.env.BAIP_CORPUS_RUNS ?? DEFAULT_NUM_RUNS);
 const SEED = Number(process.env.BAIP_CORPUS_SEED ?? CORPUS_SEED);
 
 const targets = await corpusTargets();
+/** Compliant and broken, BAIP/1 and BAIP/2, batched properties and serial ones. */
+const SERIAL_SAMPLE = [
+  "flask-reference",
+  "existing-todo-app",
+  "broken-todo-delete-by-body-id",
+  "broken-blog-list-author-filter",
+  "broken-trusts-x-user-header",
+];
 let run: RunResult;
 
 describe("the corpus: every target judged as its manifest says", () => {
@@ -80,6 +88,18 @@ describe("the corpus: every target judged as its manifest says", () => {
       .map((r) => `${r.id} ${r.status} without a reasonKind: ${r.reason ?? "no reason"}`);
     expect(unexplained).toEqual([]);
   });
+
+  // The batched path (the default) and the serial one (`--serial`) give the same verdict
+  // vector on real services: a sample across shapes and families, run again serially.
+  // (suites/runner/batchedPath.test.ts compares findings and counterexamples on the fake.)
+  it("gives the same verdicts on the serial path, for a sample of the corpus", async () => {
+    const sample = targets.filter((t) => SERIAL_SAMPLE.includes(t.name));
+    expect(sample.map((t) => t.name).sort()).toEqual([...SERIAL_SAMPLE].sort());
+    const serial = await runCorpus(sample, { seed: SEED, numRuns: RUNS, serial: true });
+    expect(diffVerdictVectors(verdictVector(run, sample), verdictVector(serial, sample))).toEqual(
+      [],
+    );
+  }, 900_000);
 
   it("has a broken target that fails each requirement of the catalogue", () => {
     expect(uncaughtIds(run)).toEqual([]);

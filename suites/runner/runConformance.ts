@@ -35,7 +35,10 @@ export interface ConformanceOptions {
   path?: string;
   /** Targets booted and run at the same time. */
   parallel?: number;
-  /** Every case one at a time instead of concurrent batches on the passing path. */
+  /**
+   * Every case one at a time (true), or concurrent batches on the passing path (false).
+   * Default: batches for container targets, serial for URL targets (runTarget.ts).
+   */
   serial?: boolean;
   shard?: { index: number; count: number };
   /** Bound on one target's run (boot excluded), ms; then it is INCONCLUSIVE. */
@@ -192,7 +195,7 @@ async function runOneTarget(
       numRuns: options.numRuns,
       seed: options.seed,
       path: options.path,
-      ...(options.serial ? { serial: true } : {}),
+      ...(options.serial !== undefined ? { serial: options.serial } : {}),
       signal: deadline,
       replayCommand: replayCommand(options, source),
       toCurl: (e) => toCurl(e, { credentialsFrom: credentialsFromLabel }),

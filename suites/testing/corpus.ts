@@ -68,6 +68,8 @@ export interface CorpusRunOptions {
   numRuns?: number;
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** Every case one at a time (`--serial`) instead of batches on the passing path. */
+  serial?: boolean;
 }
 
 /** One run of the whole catalogue over `targets`, two at a time (the machine has 2 cores). */
@@ -83,6 +85,7 @@ export function runCorpus(
     targetTimeoutMs: 300_000,
     ...(options.log ? { log: options.log } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.serial ? { serial: true } : {}),
   });
 }
 
