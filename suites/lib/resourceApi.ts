@@ -48,6 +48,17 @@ export interface Operation {
 
 /** Every declared operation of a resource, in manifest order by kind. */
 export function operationsOf(resource: ResourceSpec): Operation[] {
+  // Every request asks (readAs, requestFor): built once per resource, not per request.
+  const known = declared.get(resource);
+  if (known !== undefined) return known;
+  const ops = declareOperations(resource);
+  declared.set(resource, ops);
+  return ops;
+}
+
+const declared = new WeakMap<ResourceSpec, Operation[]>();
+
+function declareOperations(resource: ResourceSpec): Operation[] {
   const ops: Operation[] = [];
   const placed = (op: { id?: Operation["id"]; self: boolean }) =>
     op.self ? undefined : (op.id ?? { in: "path" as const });
@@ -252,12 +263,6 @@ export function listedIdOf(resource: ResourceSpec, item: unknown): string | unde
   if (id !== undefined && id !== null) return String(id);
   const key = (item as Record<string, unknown> | null)?.["(key)"];
   return typeof key === "string" ? key : undefined;
-}
-
-export function readEndpoint(resource: ResourceSpec, index = resource.snapshotRead) {
-  const ep = resource.reads[index];
-  if (!ep) throw new Error(`resource ${resource.name}: no read endpoint #${index}`);
-  return ep;
 }
 
 /** The operation a read index names. */

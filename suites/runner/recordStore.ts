@@ -16,7 +16,6 @@ import { plainBody } from "../lib/bodies.ts";
 import { sendSignUp, signUpEntries } from "../lib/inputCases.ts";
 import {
   createdIdOf,
-  credentialsOf,
   fromTargetRecord,
   jsonOf,
   type OwnedRecord,
@@ -74,6 +73,31 @@ export class RecordStore {
   /** Any request was sent: what was read back before may have changed. */
   invalidate(): void {
     this.lastSnapshot = undefined;
+    this.sends++;
+  }
+
+  /** Requests sent so far (restore() tells from it whether its reads are still current). */
+  private sends = 0;
+
+  /** Every record as it is now: from the last snapshot, or all read at once. */
+  private async currentRecords(): Promise<Map<string, Current>> {
+    const current = new Map<string, Current>();
+    const cached = this.lastSnapshot;
+    if (cached !== undefined) {
+      for (const record of this.records) {
+        const state = cached.get(record.resource.name)?.get(record.id);
+        if (state !== undefined)
+          current.set(record.key, isGone(state) ? { gone: state[GONE] as number } : { state });
+      }
+      return current;
+    }
+    const reads = await Promise.all(this.records.map((r) => this.settledRead(r)));
+    for (const [i, record] of this.records.entries()) {
+      const read = reads[i]!;
+      if ("error" in read) throw read.error;
+      current.set(record.key, currentOf(read));
+    }
+    return current;
   }
 
   markDirty(): void {
@@ -323,18 +347,15 @@ export class RecordStore {
     this.liveness.throwIfStopped();
     this.dirty = false;
     await this.deleteExtras();
-    // The records as they are now: the last snapshot if nothing was sent since (as in
-    // snapshot()), else read one by one (a restoring write may change the next read).
-    const cached = this.lastSnapshot;
+    // The records as they are now, all at once: the last snapshot if nothing was sent
+    // since (as in snapshot()), else every record read in one round trip. Once a restoring
+    // request is sent, the records after it are read one by one (it may touch them).
+    const upfront = await this.currentRecords();
+    const sendsThen = this.sends;
     for (const record of [...this.records]) {
       const base = this.baseline.get(record.key);
-      const known = cached?.get(record.resource.name)?.get(record.id);
-      const now: Current =
-        known === undefined || this.lastSnapshot === undefined
-          ? currentOf(await this.read(record))
-          : isGone(known)
-            ? { gone: known[GONE] as number }
-            : { state: known };
+      const known = this.sends === sendsThen ? upfront.get(record.key) : undefined;
+      const now = known ?? currentOf(await this.read(record));
       this.liveness.throwIfStopped();
       if (base === undefined) continue;
       if ("state" in now && sameState(now.state, base)) continue;
@@ -594,5 +615,3 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
   }
   return diffs;
 }
-
-export { credentialsOf };

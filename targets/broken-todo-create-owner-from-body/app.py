@@ -14,7 +14,8 @@ from flask import url_for
 from todo_app import create_app as create_todo_app
 from todo_app import validation
 from todo_app.auth import auth
-from todo_app.models import Todo, User, db
+from planted import named_user
+from todo_app.models import Todo, db
 
 
 def create_app(config=None):
@@ -34,15 +35,3 @@ def create_todo():
     db.session.add(todo)
     db.session.commit()
     return todo.to_dict(), 201, {"Location": url_for("todos.get_todo", todo_id=todo.id)}
-
-
-def named_user(value):
-    """The user a ``user_id`` value names: its id (a number or digits) or its user name."""
-    if type(value) is int:
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    match = User.username == value
-    if value.isascii() and value.isdigit() and len(value) < 19:
-        match = match | (User.id == int(value))
-    return db.session.execute(db.select(User).where(match)).scalar_one_or_none()

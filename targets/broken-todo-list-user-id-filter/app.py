@@ -12,7 +12,8 @@ from flask import request
 
 from todo_app import create_app as create_todo_app
 from todo_app.auth import auth
-from todo_app.models import Todo, User, db
+from planted import named_user
+from todo_app.models import Todo, db
 
 
 def create_app(config=None):
@@ -29,15 +30,3 @@ def list_todos():
         owner = named_user(request.args["user_id"]) or owner
     todos = db.session.scalars(db.select(Todo).filter_by(user_id=owner.id).order_by(Todo.id))
     return {"todos": [todo.to_dict() for todo in todos]}
-
-
-def named_user(value):
-    """The user a ``user_id`` value names: its id (a number or digits) or its user name."""
-    if type(value) is int:
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    match = User.username == value
-    if value.isascii() and value.isdigit() and len(value) < 19:
-        match = match | (User.id == int(value))
-    return db.session.execute(db.select(User).where(match)).scalar_one_or_none()
